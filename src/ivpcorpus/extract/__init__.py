@@ -1,0 +1,5 @@
+"""Ingest: PDF, HTML and DOCX to pages and layout blocks with page provenance."""
+
+from ivpcorpus.extract.preview import DOCUMENT_SUFFIXES, Preview, document_format, preview_document
+
+__all__ = ["DOCUMENT_SUFFIXES", "Preview", "document_format", "preview_document"]

@@ -1,0 +1,23 @@
+"""Shared fixtures. `../shared` is the developers' data folder; a user's clone has none."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The developers' `../shared` folder; tests that use it skip when it is absent."""
+    if not (SHARED / "reference" / "codebook.yaml").exists():
+        pytest.skip("../shared is not available (user clone): skipping a development-data test")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def repo_dir() -> Path:
+    return REPO

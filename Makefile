@@ -1,0 +1,27 @@
+# The two set-up commands of the README are `make demo` and `make test`; each creates the
+# virtual environment on first use and installs everything it needs (nothing is downloaded at
+# run time). BERTopic is installed without its declared dependencies: its hard dependency on
+# sentence-transformers would pull torch, which ivpcorpus does not use (see pyproject.toml).
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+STAMP = $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+DEMO_OUT ?= reports/demo
+
+.PHONY: demo test bench nlp-model demo-corpus clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps bertopic==0.17.4
+	rm -f $(VENV)/.installed-* && touch $@
+
+demo: $(STAMP)  ## run the whole pipeline on the bundled demo corpus
+	$(BIN)/ivpcorpus run corpus/demo --out $(DEMO_OUT)
+
+test: $(STAMP)  ## the test suite
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(DEMO_OUT) .pytest_cache

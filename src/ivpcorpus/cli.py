@@ -1,0 +1,93 @@
+"""Command line: a thin Typer layer over the pipeline and the stages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ivpcorpus import __version__
+
+app = typer.Typer(
+    help="ivpcorpus: de Integrale Veiligheidsplannen van Nederlandse gemeenten, landelijk vergeleken.\n\n"
+         "Start with `ivpcorpus run CORPUS_DIR --out OUT_DIR`.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+evaluate_app = typer.Typer(help="Score a stage against a gold standard.", no_args_is_help=True)
+review_app = typer.Typer(help="Human review of uncertain labels: export a sheet, import the corrections.",
+                         no_args_is_help=True)
+app.add_typer(evaluate_app, name="evaluate")
+app.add_typer(review_app, name="review")
+
+CorpusDir = Annotated[Path, typer.Argument(exists=True, file_okay=False, help="Folder with IVP documents (PDF, HTML, DOCX).")]
+OutDir = Annotated[Path, typer.Option("--out", "-o", help="Output folder: store, CSV tables and report.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ivpcorpus {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+) -> None:
+    """ivpcorpus command line."""
+
+
+@app.command()
+def scan(
+    corpus_dir: CorpusDir,
+    manifest: Annotated[Path | None, typer.Option(help="Manifest to write/update (default CORPUS_DIR/manifest.csv).")] = None,
+    groups: Annotated[Path | None, typer.Option(help="CSV (gemeentecode,group) overriding G4/G40/P10/other.")] = None,
+) -> None:
+    """Write or update the corpus manifest: doc_id, gemeenten, period and the evidence used.
+
+    Cells you edited in an existing manifest are kept; clear a cell to detect it again.
+    """
+    from tqdm import tqdm
+
+    from ivpcorpus.manifest import read_manifest
+    from ivpcorpus.manifest import scan as scan_corpus
+    from ivpcorpus.registry import load_registry
+    from ivpcorpus.store import atomic_write_csv
+
+    registry = load_registry().with_groups(groups) if groups else load_registry()
+    manifest_path = manifest or corpus_dir / "manifest.csv"
+    existing = read_manifest(manifest_path) if manifest_path.exists() else None
+    result = scan_corpus(corpus_dir, registry, existing, progress=lambda files: tqdm(files, desc="scannen", unit="doc"))
+    atomic_write_csv(manifest_path, result)
+    typer.echo(f"{len(result)} documenten in {manifest_path}")
+    for row in result[result["status"] != "ok"].itertuples():
+        typer.echo(f"  {row.status}: {row.path}: {row.reason}")
+
+
+@app.command()
+def run(
+    corpus_dir: CorpusDir,
+    out: OutDir = Path("out"),
+    workers: Annotated[int, typer.Option(min=1, help="Documents extracted in parallel.")] = 2,
+    manifest: Annotated[Path | None, typer.Option(help="Manifest to use (default CORPUS_DIR/manifest.csv if present).")] = None,
+    groups: Annotated[Path | None, typer.Option(help="CSV (gemeentecode,group) overriding G4/G40/P10/other.")] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds one document may take before it is reported and skipped.")] = 120.0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+) -> None:
+    """Run the whole pipeline on a folder of documents and write the store, tables and report."""
+    from ivpcorpus.pipeline import RunOptions
+    from ivpcorpus.pipeline import run as run_pipeline
+
+    ctx = run_pipeline(RunOptions(corpus_dir=corpus_dir, out_dir=out, workers=workers, manifest=manifest,
+                                  groups_csv=groups, timeout_s=timeout, progress=not quiet))
+    documents = ctx.tables["documents"]
+    counts = documents["status"].value_counts().to_dict()
+    typer.echo(f"{len(documents)} documenten: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("ok", "warning", "error"))
+               + f" ({ctx.cache_hits} uit de cache)")
+    if ctx.ignored_files:
+        typer.echo(f"{len(ctx.ignored_files)} bestand(en) genegeerd (geen PDF/HTML/DOCX): " + ", ".join(ctx.ignored_files))
+    for row in documents[documents["status"] != "ok"].itertuples():
+        typer.echo(f"  {row.status}: {row.source_file}: {row.reason}")
+    typer.echo("tijd per stap: " + ", ".join(f"{k} {v:.1f}s" for k, v in ctx.timings.items()))
+    typer.echo(f"resultaat in {out}/ (documents.csv, ivpcorpus.duckdb)")

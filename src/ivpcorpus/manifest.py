@@ -1,0 +1,171 @@
+"""The corpus manifest: which file is which plan, of which gemeente(n), for which period.
+
+`scan` hashes every document in a folder, takes a quick look at it (page count, title,
+first pages) and detects the gemeenten and the period, recording the evidence it used. A
+manifest the user edited wins over detection: a non-empty cell of an existing row is kept
+on every rescan (clear a cell to have it detected again). What cannot be detected is left
+empty and reported, never guessed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ivpcorpus.extract import Preview, document_format, preview_document
+from ivpcorpus.registry import Registry
+
+MANIFEST_COLUMNS = ["doc_id", "path", "sha256", "format", "pages", "title", "municipalities",
+                    "municipality_names", "period", "evidence", "status", "reason"]
+USER_FIELDS = ("title", "municipalities", "period")
+
+_PERIOD = re.compile(r"(?<!\d)(20\d\d|19\d\d)\s*(?:-|–|—|/|t/m|tot en met|tot)\s*(20\d\d)(?!\d)")
+_YEAR = re.compile(r"(?<![\d-])(20\d\d)(?![\d-])")
+_GENERIC_TITLE = re.compile(r"^(microsoft word|untitled|naamloos|\(?anonymous\)?|document\d*|\s*$)", re.I)
+_ANNOUNCED = re.compile(r"\b[Gg]emeenten?\s+((?:[A-Z'][\w'’.()-]*(?:\s+(?:aan|en|op|de|den|van|der|bij|in|a/d)\b)*\s*){1,5})")
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def doc_id_of(sha256: str) -> str:
+    """A document's id is its content hash, so a moved or renamed file keeps its results."""
+    return sha256[:16]
+
+
+def find_documents(corpus_dir: Path) -> list[Path]:
+    """All PDF/HTML/DOCX files below the folder (sorted); everything else is ignored."""
+    return sorted(p for p in corpus_dir.rglob("*")
+                  if p.is_file() and not p.name.startswith((".", "~$")) and document_format(p))
+
+
+@dataclass
+class Detection:
+    municipalities: list[str]
+    period: str
+    title: str
+    evidence: str
+
+
+def detect(source_file: str, preview: Preview, registry: Registry) -> Detection:
+    """Detect title, gemeenten (CBS codes) and period of one document from its first pages."""
+    cover = preview.page_texts[0] if preview.page_texts else ""
+    cover_lines = [ln.strip() for ln in cover.splitlines() if ln.strip()][:12]
+    title = _title(preview.title, cover_lines)
+    stem = Path(source_file).stem
+    evidence = []
+
+    codes: list[str] = []
+    for label, text in (("titel", title), ("titelpagina", "\n".join(cover_lines)), ("bestandsnaam", stem)):
+        found = [m.code for m in registry.match_text(text)] if text else []
+        if found:
+            codes, where = found, label
+            evidence.append(f"gemeente uit {where}: {', '.join(registry.name(c) for c in codes)}")
+            break
+    if not codes:
+        counts: dict[str, int] = {}
+        for page_text in preview.page_texts:
+            for m in _ANNOUNCED.finditer(page_text):
+                for match in registry.match_text("gemeente " + m.group(1)):
+                    counts[match.code] = counts.get(match.code, 0) + 1
+        frequent = sorted((c for c, n in counts.items() if n >= 2), key=lambda c: -counts[c])
+        if frequent:
+            codes = frequent[:1]
+            evidence.append(f"gemeente uit tekst ('gemeente {registry.name(codes[0])}' {counts[codes[0]]}x)")
+
+    period = ""
+    for label, text in (("titel", title), ("titelpagina", "\n".join(cover_lines)), ("bestandsnaam", stem.replace("_", " "))):
+        period = _period(text)
+        if period:
+            evidence.append(f"periode uit {label}")
+            break
+    return Detection(codes, period, title, "; ".join(evidence))
+
+
+def _title(metadata_title: str | None, cover_lines: list[str]) -> str:
+    if metadata_title and not _GENERIC_TITLE.match(metadata_title):
+        return metadata_title
+    for i, line in enumerate(cover_lines):
+        if re.search(r"veiligheid", line, re.I):
+            # Titles often wrap: "Integraal Veiligheidsplan" / "2023-2026" / "gemeente X".
+            return " ".join(cover_lines[i:i + 3]) if len(line) < 40 else line
+    return cover_lines[0] if cover_lines else ""
+
+
+def _period(text: str) -> str:
+    for m in _PERIOD.finditer(text):
+        start, end = int(m.group(1)), int(m.group(2))
+        if 0 < end - start <= 6:
+            return f"{start}-{end}"
+    years = [int(y) for y in _YEAR.findall(text)]
+    return str(years[0]) if len(years) == 1 else ""
+
+
+def scan(corpus_dir: Path, registry: Registry, existing: pd.DataFrame | None = None,
+         progress=None) -> pd.DataFrame:
+    """Build the manifest of a corpus folder; rows of `existing` keep their non-empty user fields.
+
+    `progress`, if given, wraps the file list (e.g. a tqdm factory) so long scans show progress.
+    """
+    files = find_documents(corpus_dir)
+    known = {}
+    if existing is not None and not existing.empty:
+        known = {row["sha256"]: row for row in existing.fillna("").astype(str).to_dict("records")}
+    rows = []
+    for path in (progress(files) if progress else files):
+        sha = sha256_of(path)
+        row = {"doc_id": doc_id_of(sha), "path": str(path.relative_to(corpus_dir)), "sha256": sha,
+               "format": document_format(path), "status": "ok", "reason": ""}
+        try:
+            preview = preview_document(path)
+        except Exception as exc:  # any damage: reported per file, the scan goes on
+            row.update(pages=0, title="", municipalities="", municipality_names="", period="", evidence="",
+                       status="error", reason=f"kan het document niet openen: {_plain(exc)}")
+        else:
+            found = detect(path.name, preview, registry)
+            row.update(pages=preview.n_pages, title=found.title, municipalities=";".join(found.municipalities),
+                       period=found.period, evidence=found.evidence)
+        previous = known.get(sha)
+        if previous:
+            for field in USER_FIELDS:
+                if previous.get(field, "").strip():
+                    if previous[field] != row[field]:
+                        row["evidence"] = (row["evidence"] + f"; {field} uit bestaand manifest").lstrip("; ")
+                    row[field] = previous[field]
+        row["municipality_names"] = "; ".join(
+            registry.name(c) for c in row["municipalities"].split(";") if c in registry.municipalities.index)
+        unknown = [f for f, label in (("municipalities", "gemeente"), ("period", "periode")) if not row[f]]
+        if unknown and row["status"] == "ok":
+            row["status"] = "warning"
+            row["reason"] = "niet herkend: " + ", ".join(
+                {"municipalities": "gemeente", "period": "periode"}[f] for f in unknown)
+        rows.append(row)
+    manifest = pd.DataFrame(rows, columns=MANIFEST_COLUMNS)
+    manifest["pages"] = manifest["pages"].fillna(0).astype(int)
+    return manifest
+
+
+def read_manifest(path: Path) -> pd.DataFrame:
+    manifest = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = {"doc_id", "path", "sha256"} - set(manifest.columns)
+    if missing:
+        raise ValueError(f"{path}: not an ivpcorpus manifest (missing column(s) {sorted(missing)})")
+    for column in MANIFEST_COLUMNS:
+        if column not in manifest.columns:
+            manifest[column] = ""
+    manifest["pages"] = pd.to_numeric(manifest["pages"], errors="coerce").fillna(0).astype(int)
+    return manifest[MANIFEST_COLUMNS]
+
+
+def _plain(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:200]

@@ -1,0 +1,155 @@
+"""The one-shot pipeline behind `ivpcorpus run`: it wires the stages, caches, writes the store.
+
+The stage modules are pure functions over tables; this module is where the I/O happens:
+reading the manifest, the per-document cache, writing Parquet/DuckDB and the CSV/report
+files in OUT_DIR. Each stage is a function `(RunContext) -> None` listed in `STAGES`, run in
+order; a later stage plugs in by adding its function to that list.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from ivpcorpus import extract
+from ivpcorpus.manifest import find_documents, read_manifest, scan
+from ivpcorpus.registry import Registry, load_registry
+from ivpcorpus.schemas import SCHEMAS, empty, validate
+from ivpcorpus.store import Store, atomic_write_csv
+
+MANIFEST_NAME = "manifest.csv"
+DOCUMENTS_CSV_COLUMNS = ["source_file", "doc_id", "status", "pages", "reason",
+                         "municipalities", "municipality_names", "period", "title"]
+
+
+@dataclass
+class RunOptions:
+    corpus_dir: Path
+    out_dir: Path
+    workers: int = 2
+    manifest: Path | None = None  # default: CORPUS_DIR/manifest.csv when it exists, else scan
+    groups_csv: Path | None = None  # the user's own G4/G40/P10 assignment
+    timeout_s: float = 120.0
+    memory_mb: int = 3072
+    progress: bool = True
+
+
+@dataclass
+class RunContext:
+    options: RunOptions
+    store: Store
+    registry: Registry
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    ignored_files: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    cache_hits: int = 0
+
+    def progress(self, iterable, **kwargs):
+        return tqdm(iterable, disable=not self.options.progress, **kwargs)
+
+
+# -- stages ----------------------------------------------------------------------------------
+def stage_manifest(ctx: RunContext) -> None:
+    """Use the user's manifest when there is one (their edits win); scan otherwise."""
+    corpus = ctx.options.corpus_dir
+    user_manifest = ctx.options.manifest or corpus / MANIFEST_NAME
+    existing = read_manifest(user_manifest) if user_manifest.exists() else None
+    documents = set(find_documents(corpus))
+    ctx.ignored_files = sorted(str(p.relative_to(corpus)) for p in corpus.rglob("*")
+                               if p.is_file() and p not in documents and p.name != MANIFEST_NAME
+                               and not p.name.startswith("."))
+    manifest = scan(corpus, ctx.registry, existing,
+                    progress=lambda files: ctx.progress(files, desc="scannen", unit="doc"))
+    atomic_write_csv(ctx.options.out_dir / MANIFEST_NAME, manifest)
+    ctx.tables["manifest"] = manifest
+
+
+def stage_extract(ctx: RunContext) -> None:
+    """Extract every document once: results are cached per content hash and extractor version."""
+    manifest = ctx.tables["manifest"]
+    corpus = ctx.options.corpus_dir
+    results: dict[str, dict[str, pd.DataFrame]] = {}
+    todo = []
+    for row in manifest.itertuples():
+        cached = ctx.store.cache_get("extract", _extract_key(row.doc_id))
+        if cached is not None:
+            results[row.doc_id] = cached
+            ctx.cache_hits += 1
+        else:
+            todo.append((row.doc_id, corpus / row.path))
+    for result in extract.extract_many(todo, workers=ctx.options.workers, timeout_s=ctx.options.timeout_s,
+                                       memory_mb=ctx.options.memory_mb, progress=ctx.options.progress):
+        tables = {
+            "pages": result.pages, "blocks": result.blocks, "errors": result.errors,
+            "status": pd.DataFrame([{"status": result.status, "reason": result.reason,
+                                     "n_pages": result.n_pages, "title": result.title or ""}]),
+        }
+        ctx.store.cache_put("extract", _extract_key(result.doc_id), tables)
+        results[result.doc_id] = tables
+
+    ctx.tables["documents"] = _documents_table(manifest, results)
+    for name in ("pages", "blocks", "errors"):
+        parts = [r[name] for r in results.values() if not r[name].empty]
+        ctx.tables[name] = validate(name, pd.concat(parts, ignore_index=True) if parts else empty(name))
+    ctx.tables["errors"] = _with_source_files(ctx.tables["errors"], ctx.tables["documents"])
+    documents_csv = ctx.tables["documents"].rename(columns={"path": "source_file"})[DOCUMENTS_CSV_COLUMNS]
+    atomic_write_csv(ctx.options.out_dir / "documents.csv", documents_csv)
+
+
+def _extract_key(doc_id: str) -> str:
+    return f"{doc_id}-{extract.EXTRACTOR_VERSION}"
+
+
+def _documents_table(manifest: pd.DataFrame, results: dict[str, dict[str, pd.DataFrame]]) -> pd.DataFrame:
+    rows = []
+    for row in manifest.to_dict("records"):
+        status = results[row["doc_id"]]["status"].iloc[0]
+        # The worse of the manifest's finding (unknown gemeente/period) and the extraction's.
+        order = {"ok": 0, "warning": 1, "error": 2}
+        worst = max(row["status"], status["status"], key=order.__getitem__)
+        reasons = [r for r in (status["reason"], row["reason"]) if r]
+        rows.append({
+            **row, "source_file": Path(row["path"]).name, "status": worst, "reason": "; ".join(reasons),
+            "pages": int(status["n_pages"]) or int(row["pages"]),
+            "title": row["title"] or status["title"],
+        })
+    columns = list(SCHEMAS["documents"]) + ["municipality_names", "evidence"]
+    documents = pd.DataFrame(rows, columns=columns) if rows else empty("documents")
+    documents["pages"] = documents["pages"].astype(int)
+    return validate("documents", documents)
+
+
+def _with_source_files(errors: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    names = dict(zip(documents["doc_id"], documents["source_file"]))
+    errors = errors.copy()
+    errors["source_file"] = [names.get(d, s) for d, s in zip(errors["doc_id"], errors["source_file"])]
+    return errors
+
+
+Stage = Callable[[RunContext], None]
+STAGES: list[tuple[str, Stage]] = [
+    ("manifest", stage_manifest),
+    ("extract", stage_extract),
+]
+
+
+def run(options: RunOptions) -> RunContext:
+    """Run every stage on a corpus folder and publish the store in OUT_DIR."""
+    options.out_dir.mkdir(parents=True, exist_ok=True)
+    registry = load_registry()
+    if options.groups_csv:
+        registry = registry.with_groups(options.groups_csv)
+    ctx = RunContext(options=options, store=Store(options.out_dir), registry=registry)
+    for name, stage in STAGES:
+        started = time.perf_counter()
+        stage(ctx)
+        ctx.timings[name] = time.perf_counter() - started
+    for name, table in ctx.tables.items():
+        ctx.store.write(name, table)
+    ctx.store.publish()
+    return ctx

@@ -9,7 +9,7 @@ BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 DEMO_OUT ?= reports/demo
 
-.PHONY: demo test bench nlp-model demo-corpus clean
+.PHONY: demo test bench nlp-model bench-nlp demo-corpus clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,12 @@ demo: $(STAMP)  ## run the whole pipeline on the bundled demo corpus
 
 test: $(STAMP)  ## the test suite
 	$(BIN)/python -m pytest
+
+nlp-model: $(STAMP)  ## train the Dutch spaCy pipeline on UD Dutch (1 core, ~30 min) into src/ivpcorpus/data/nlp_model
+	PY=$(BIN)/python sh training/nlp/train.sh
+
+bench-nlp: $(STAMP)  ## scores on the UD Dutch test files + tokens/s on one core (needs `make nlp-model` corpora)
+	OMP_NUM_THREADS=1 $(BIN)/python training/nlp/evaluate.py
 
 clean:
 	rm -rf $(DEMO_OUT) .pytest_cache

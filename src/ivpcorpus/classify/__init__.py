@@ -1,0 +1,1 @@
+"""Classify speerpunten with the codebook (issue 6)."""

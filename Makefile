@@ -29,5 +29,8 @@ nlp-model: $(STAMP)  ## train the Dutch spaCy pipeline on UD Dutch (1 core, ~30 
 bench-nlp: $(STAMP)  ## scores on the UD Dutch test files + tokens/s on one core (needs `make nlp-model` corpora)
 	OMP_NUM_THREADS=1 $(BIN)/python training/nlp/evaluate.py
 
+demo-corpus: $(STAMP)  ## regenerate the synthetic demo corpus in corpus/demo (seed 42, 64 plans, ~1 min)
+	rm -rf corpus/demo && $(BIN)/ivpcorpus demo-corpus corpus/demo --seed 42 --plans 64
+
 clean:
 	rm -rf $(DEMO_OUT) .pytest_cache

@@ -91,3 +91,20 @@ def run(
         typer.echo(f"  {row.status}: {row.source_file}: {row.reason}")
     typer.echo("tijd per stap: " + ", ".join(f"{k} {v:.1f}s" for k, v in ctx.timings.items()))
     typer.echo(f"resultaat in {out}/ (documents.csv, ivpcorpus.duckdb)")
+
+
+@app.command("demo-corpus")
+def demo_corpus(
+    out_dir: Annotated[Path, typer.Argument(file_okay=False, help="Folder to write the synthetic plans and ground_truth.json into.")],
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same corpus, byte for byte.")] = 42,
+    plans: Annotated[int, typer.Option(min=1, help="Number of synthetic plans (64 gives the full spread of groups and forms).")] = 64,
+) -> None:
+    """Write a SYNTHETIC demo corpus of IVPs (PDF, HTML, DOCX + ground truth) for real gemeenten."""
+    from tqdm import tqdm
+
+    from ivpcorpus.demo.corpus import GROUND_TRUTH, generate_corpus
+
+    truth = generate_corpus(out_dir, seed, plans, progress=lambda todo: tqdm(todo, desc="plannen", unit="plan"))
+    documents = sum(e["expected"] == "document" for e in truth)
+    typer.echo(f"{documents} synthetische plannen + {len(truth) - documents} andere bestanden in {out_dir}/ "
+               f"(grondwaarheid: {GROUND_TRUTH})")

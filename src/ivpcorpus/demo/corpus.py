@@ -14,7 +14,7 @@ import struct
 import zlib
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import pypdfium2
 
@@ -136,21 +136,24 @@ Dit bestand is geen veiligheidsplan en hoort niet in de analyse.
 
 
 def generate_corpus(out_dir: Path, seed: int = 42, n_plans: int = DEFAULT_PLANS,
-                    progress: Callable[[str], None] | None = None, extras: bool = True) -> list[dict]:
-    """Write the demo corpus into `out_dir`; return (and write) the ground truth."""
+                    progress: Callable[[list], Iterable] = iter, extras: bool = True) -> list[dict]:
+    """Write the demo corpus into `out_dir`; return (and write) the ground truth.
+
+    `progress` wraps the list of plans to render (e.g. tqdm); `extras=False` leaves out the
+    non-documents and the damaged PDF.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     registry = load_registry()
     roster = build_roster(registry, seed, n_plans)
     names_rng = random.Random(seed)
     truth: list[dict] = []
-    used_names: set[str] = set()
+    names: list[str] = []
     for spec in roster:
         name = file_name(spec, names_rng)
-        if name in used_names:  # two plans of one gemeente without a period in the name
+        if name in names:  # two plans of one gemeente without a period in the name
             name = f"{spec.slug}.{spec.format}"
-        used_names.add(name)
-        if progress:
-            progress(name)
+        names.append(name)
+    for spec, name in progress(list(zip(roster, names))):
         items = render_plan(spec, out_dir / name)
         truth.append(entry(spec, name, items, "document", "", seed, n_plans))
     if extras:

@@ -49,10 +49,10 @@ def _page_texts(blocks: pd.DataFrame, n_pages: int) -> list[str]:
     return texts
 
 
-def _quality_reason(qualities: list[str]) -> str:
+def _quality_reason(qualities: list[str], n_damaged: int = 0) -> str:
     """Plain-words summary of the pages that need attention ('' when all pages are fine)."""
     n = len(qualities)
-    parts = []
+    parts = [f"{n_damaged} van {n} pagina's beschadigd (niet te lezen)"] if n_damaged else []
     if (k := qualities.count("needs_ocr")):
         parts.append(f"{k} van {n} pagina's zonder tekstlaag (scan): OCR nodig")
     if (k := qualities.count("low_quality")):
@@ -63,9 +63,9 @@ def _quality_reason(qualities: list[str]) -> str:
 
 
 def _finish(doc_id: str, source_file: str, n_pages: int, title: str | None, blocks: pd.DataFrame,
-            qualities: list[str]) -> DocumentExtraction:
+            qualities: list[str], n_damaged: int = 0) -> DocumentExtraction:
     pages = _pages_frame(doc_id, _page_texts(blocks, n_pages), qualities)
-    reason = _quality_reason(qualities)
+    reason = _quality_reason(qualities, n_damaged)
     status = "warning" if reason else "ok"
     errors = schemas.empty("errors")
     if reason:
@@ -89,7 +89,7 @@ def _extract_pdf(path: Path, doc_id: str) -> DocumentExtraction:
     blocks = blocks_frame(doc_id, [block.row() for block in pdf.build_blocks(pages, ordered)])
     texts = _page_texts(blocks, len(pages))
     qualities = [pdf.page_quality(page, text) for page, text in zip(pages, texts)]
-    return _finish(doc_id, path.name, len(pages), title, blocks, qualities)
+    return _finish(doc_id, path.name, len(pages), title, blocks, qualities, sum(page.damaged for page in pages))
 
 
 def extract_document(path: Path, doc_id: str) -> DocumentExtraction:

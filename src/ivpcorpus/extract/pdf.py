@@ -66,6 +66,7 @@ class PdfPage:
     has_text_layer: bool
     has_images: bool
     raw_text: str
+    damaged: bool = False  # pdfium could not load the page itself
 
 
 def open_pdf(path: Path) -> pdfium.PdfDocument:
@@ -78,9 +79,7 @@ def open_pdf(path: Path) -> pdfium.PdfDocument:
             raise PdfReadError("versleuteld PDF (wachtwoord nodig)") from error
         if "security" in message or "handler" in message:
             raise PdfReadError("versleuteld PDF met een niet-ondersteunde beveiliging") from error
-        if "format" in message or "file" in message:
-            raise PdfReadError("beschadigd of geen PDF-bestand (kan niet worden geopend)") from error
-        raise PdfReadError(f"PDF kan niet worden geopend ({error})") from error
+        raise PdfReadError(f"beschadigd of geen PDF-bestand (kan niet worden geopend: {error})") from error
 
 
 class _FontCache:
@@ -200,7 +199,11 @@ def read_pages(pdf: pdfium.PdfDocument) -> list[PdfPage]:
     """Characters -> lines for every page of an open PDF."""
     pages = []
     for index in range(len(pdf)):
-        page = pdf[index]
+        try:
+            page = pdf[index]
+        except pdfium.PdfiumError:
+            pages.append(PdfPage(index + 1, 0.0, 0.0, [], False, False, "", damaged=True))
+            continue
         try:
             left, bottom, right, top = page.get_cropbox()
             textpage = page.get_textpage()
@@ -336,12 +339,14 @@ def _section_cuts(rows: list[list[Line]], gutter: float) -> list[float]:
     if not lines:
         return []
     line_height = statistics.median(line.height for line in lines)
-    strips = []
+    strips, paragraph_strips = [], []
     bottom = rows[0][0].bottom
     for row in rows:
         top = min(line.top for line in row)
         if top > bottom:
             strips.append((bottom + top) / 2)
+            if top - bottom >= 0.8 * line_height:
+                paragraph_strips.append((bottom + top) / 2)
         bottom = max(bottom, max(line.bottom for line in row))
     cuts = []
     for left in (True, False):
@@ -356,7 +361,7 @@ def _section_cuts(rows: list[list[Line]], gutter: float) -> list[float]:
         if side:
             end = max(line.bottom for line in side)
             below = [row for row in rows if min(line.top for line in row) > end]
-            later = [y for y in strips if y >= end]
+            later = [y for y in paragraph_strips if y >= end]
             if below and len(below) <= 3 and later:
                 cuts.append(min(later))
     return sorted(set(cuts))

@@ -71,6 +71,7 @@ _ENUM = re.compile(r"^\s*\(?(\d{1,2}|[a-zA-Z]|[ivx]{1,4})[.)]\s*")
 _SECTION_NUMBER = re.compile(r"^\s*((?:hoofdstuk|deel|bijlage)\s+)?(\d{1,2}(?:\.\d{1,2}){0,3}|[ivx]{1,4})\.?(?:\s*[:.\-–]\s*|\s+)(?=\S)",
                              re.IGNORECASE)
 _NUMBERED_PRIORITY = re.compile(r"^\s*(prioriteit|speerpunt|focuspunt)\s+(\d{1,2}|[ivx]{1,4})\s*[:.\-–]\s*(?=\S)", re.IGNORECASE)
+_TOC_LOST_CHAPTER = re.compile(r"^\s*(?:[•*\-–]\s*)?(?P<title>[^\d\s][^\d]{1,90}?)\s+(?P<page>\d{1,3})\s+(?P<chapter>\d{1,2})\.1\s")
 # "Lokale speerpunten per gemeente": the sub-chapters are places, not items.
 _PER_PLACE = re.compile(r"\bper (gemeente|kern|wijk|dorp|stadsdeel)")
 _TOC_LINE = re.compile(r"^(?P<title>.*?\S)\s*(?:\.{2,}|…+)?\s+(?P<page>\d{1,3})$")
@@ -151,8 +152,18 @@ def _units(blocks: pd.DataFrame) -> list[Unit]:
         if unit.text:
             units.append(unit)
         index += 1
+    _restore_lost_markers(units)
     _mark_toc(units)
     return units
+
+
+def _restore_lost_markers(units: list[Unit]) -> None:
+    """A short paragraph between two items of a list whose items end in ';' is an item whose
+    marker the extractor lost ("a. ...;" "b. ...;" "aanpak ondermijning;" "d. ...")."""
+    for before, unit, after in zip(units, units[1:], units[2:]):
+        if unit.kind == "paragraph" and before.kind == after.kind == "list_item" \
+                and before.text.endswith((";", ",")) and len(unit.text.split()) <= MAX_ITEM_WORDS:
+            unit.kind, unit.level, unit.marker_class = "list_item", before.level, before.marker_class
 
 
 def _mark_toc(units: list[Unit]) -> None:
@@ -177,12 +188,16 @@ def _mark_toc(units: list[Unit]) -> None:
         else:
             close()
     close()
-    # A table of contents flattened into running text: "1. Inleiding 3 1.1 Aanleiding 3 2. ...".
+    # A table of contents flattened into running text: "1. Inleiding 3 1.1 Aanleiding 3 2. ...",
+    # sometimes with the chapter number lost ("• Ondermijning 7 3.1 ..." is chapter 3).
     expanded: list[Unit] = []
     previous_was_toc = False
     for unit in units:
         entries = list(_TOC_INLINE.finditer(unit.raw)) if unit.kind != "toc" else []
-        if len(entries) >= 3 or (previous_was_toc and len(entries) >= 1 and _TOC_INLINE.fullmatch(" " + unit.raw)):
+        if len(entries) >= 3 or (previous_was_toc and entries):
+            if lost := _TOC_LOST_CHAPTER.match(unit.raw):
+                expanded.append(Unit(unit.block_id, unit.page, "toc", 0, lost.group("title").strip(), unit.raw,
+                                     number=lost.group("chapter"), depth=1, toc_page=int(lost.group("page"))))
             for m in entries:
                 number = m.group("number")
                 expanded.append(Unit(unit.block_id, unit.page, "toc", 0, m.group("title").strip(), unit.raw, number=number,
@@ -499,7 +514,7 @@ class _Finder:
         for n, (i, entry) in enumerate(entries):
             if _NUMBERED_PRIORITY.match(entry.text):
                 self.add(PRIORITEIT, _clean_item(entry.text)[0], "", entry,
-                         f"inhoudsopgave: '{_quote(entry.text)}'", 0.7, in_body=False)
+                         f"inhoudsopgave: '{_quote(entry.text)}' (p. {entry.page})", 0.7, in_body=False)
                 continue
             tier = _announces_children(entry.text, self.cues)
             if tier is None or not entry.number:
@@ -510,7 +525,7 @@ class _Finder:
                 if child.depth == entry.depth + 1 and child.number.startswith(entry.number + ".") \
                         and not self._is_frame(child.text):
                     self.add(tier, _clean_item(child.text)[0], "", child,
-                             f"inhoudsopgave: onder hoofdstuk '{_quote(entry.text)}'", 0.65, in_body=False)
+                             f"inhoudsopgave: onder hoofdstuk '{_quote(entry.text)}' (p. {child.page})", 0.65, in_body=False)
 
     # theme chapters
     def theme_chapters(self) -> None:

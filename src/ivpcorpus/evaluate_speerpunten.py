@@ -1,0 +1,129 @@
+"""Score found speerpunten against a gold file (shared/dev/pdf/gold.json, demo ground_truth.json).
+
+Gold: a JSON list of {doc, priorities, other_themes, expected?} (or an object holding such a
+list). A found item matches a gold item of the same document and level when their folded words
+largely agree (token-set similarity, one-to-one, best pairs first); a long found item does not
+match a short gold phrase only because it contains it. Documents whose `expected` is not
+"document" (unreadable files, non-plans) have no priorities: anything found there counts as a
+false positive.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from rapidfuzz import fuzz
+
+from ivpcorpus import extract, schemas
+from ivpcorpus.manifest import doc_id_of, sha256_of
+from ivpcorpus.speerpunten import OVERIG, PRIORITEIT, normalized_item
+
+MATCH_SIMILARITY = 80
+# A found item may be at most this many times as long (in words) as the gold phrase it matches.
+MAX_LENGTH_RATIO = 2.5
+
+
+def load_gold(path: Path) -> pd.DataFrame:
+    """Gold items as rows (doc, level, text); a document without items gets one row with text None."""
+    raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    if isinstance(raw, dict):
+        raw = next((v for v in raw.values() if isinstance(v, list)), [])
+    rows = []
+    for entry in raw:
+        doc = Path(entry["doc"]).name
+        is_plan = entry.get("expected", "document") == "document"
+        items = [(PRIORITEIT, t) for t in entry.get("priorities") or []] + \
+                [(OVERIG, t) for t in entry.get("other_themes") or []]
+        rows += [{"doc": doc, "level": level, "text": text} for level, text in items if is_plan]
+        if not is_plan or not items:
+            rows.append({"doc": doc, "level": None, "text": None})
+    return pd.DataFrame(rows, columns=["doc", "level", "text"])
+
+
+def extract_gold_documents(gold: pd.DataFrame, folder: Path, workers: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(documents, blocks) of the gold's documents that exist in `folder`, read by `ivpcorpus.extract`."""
+    paths = [folder / doc for doc in gold["doc"].drop_duplicates() if (folder / doc).is_file()]
+    jobs = [(doc_id_of(sha256_of(path)), path) for path in paths]
+    documents, blocks = [], []
+    for result in extract.extract_many(jobs, workers=workers):
+        documents.append({"doc_id": result.doc_id, "source_file": result.source_file, "path": result.source_file,
+                          "sha256": "", "format": Path(result.source_file).suffix.lstrip("."), "pages": result.n_pages,
+                          "title": result.title or "", "municipalities": "", "period": "", "status": result.status,
+                          "reason": result.reason})
+        blocks.append(result.blocks)
+    documents_table = pd.DataFrame(documents, columns=list(schemas.SCHEMAS["documents"])) if documents \
+        else schemas.empty("documents")
+    blocks_table = pd.concat([b for b in blocks if len(b)], ignore_index=True) if any(len(b) for b in blocks) \
+        else schemas.empty("blocks")
+    return documents_table.astype({"pages": "int64"}), blocks_table
+
+
+def similarity(found: str, gold: str) -> float:
+    a, b = normalized_item(found), normalized_item(gold)
+    if not a or not b or len(a.split()) > MAX_LENGTH_RATIO * len(b.split()) + 1:
+        return 0.0
+    return fuzz.token_set_ratio(a, b)
+
+
+def count_matches(found: list[str], gold: list[str]) -> int:
+    """One-to-one matches between found and gold phrases, best pairs first."""
+    pairs = sorted(((similarity(f, g), i, j) for i, f in enumerate(found) for j, g in enumerate(gold)), reverse=True)
+    used_found, used_gold, matches = set(), set(), 0
+    for score, i, j in pairs:
+        if score < MATCH_SIMILARITY:
+            break
+        if i not in used_found and j not in used_gold:
+            used_found.add(i)
+            used_gold.add(j)
+            matches += 1
+    return matches
+
+
+@dataclass
+class Scores:
+    per_document: pd.DataFrame   # doc, level, n_found, n_gold, n_matched, precision, recall, f1
+    overall: pd.DataFrame        # level, n_found, n_gold, n_matched, precision, recall, f1 (micro over items)
+
+
+def _prf(found: int, gold: int, matched: int) -> tuple[float, float, float]:
+    precision = matched / found if found else (1.0 if not gold else 0.0)
+    recall = matched / gold if gold else (1.0 if not found else 0.0)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def score(items: pd.DataFrame, gold: pd.DataFrame) -> Scores:
+    """Compare found items (schemas "speerpunten", matched to gold by source_file) with gold."""
+    rows = []
+    for doc in gold["doc"].drop_duplicates():
+        for level in (PRIORITEIT, OVERIG):
+            found = items.loc[(items["source_file"] == doc) & (items["level"] == level), "text"].tolist()
+            expected = gold.loc[(gold["doc"] == doc) & (gold["level"] == level), "text"].tolist()
+            matched = count_matches(found, expected)
+            rows.append({"doc": doc, "level": level, "n_found": len(found), "n_gold": len(expected),
+                         "n_matched": matched, **dict(zip(("precision", "recall", "f1"), _prf(len(found), len(expected), matched)))})
+    per_document = pd.DataFrame(rows)
+    overall = []
+    for level, part in per_document.groupby("level", sort=False):
+        found, expected, matched = (int(part[c].sum()) for c in ("n_found", "n_gold", "n_matched"))
+        overall.append({"level": level, "n_found": found, "n_gold": expected, "n_matched": matched,
+                        **dict(zip(("precision", "recall", "f1"), _prf(found, expected, matched)))})
+    return Scores(per_document, pd.DataFrame(overall))
+
+
+def report(scores: Scores) -> str:
+    """The scores in plain text: micro P/R/F1 per level, then the documents that are not perfect."""
+    lines = ["niveau         gevonden  gold  juist  precisie  recall    F1"]
+    for row in scores.overall.itertuples():
+        lines.append(f"{row.level:<14} {row.n_found:>8} {row.n_gold:>5} {row.n_matched:>6} "
+                     f"{row.precision:>9.2f} {row.recall:>7.2f} {row.f1:>6.2f}")
+    imperfect = scores.per_document[scores.per_document["f1"] < 1.0]
+    if len(imperfect):
+        lines.append("")
+        lines.append("documenten met verschillen (niveau: gevonden/gold/juist):")
+        for row in imperfect.itertuples():
+            lines.append(f"  {row.doc}: {row.level} {row.n_found}/{row.n_gold}/{row.n_matched}")
+    return "\n".join(lines)

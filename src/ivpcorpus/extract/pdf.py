@@ -22,7 +22,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ivpcorpus.extract.text import (
-    is_page_number, join_lines, line_shape, normalize, strip_soft_hyphens, unmapped_share, word_counts,
+    is_bare_marker, is_page_number, join_lines, line_shape, normalize, strip_soft_hyphens, unmapped_share, word_counts,
 )
 
 # A gap wider than this many font sizes inside one baseline separates two columns or table cells.
@@ -362,7 +362,9 @@ def _section_cuts(rows: list[list[Line]], gutter: float) -> list[float]:
             end = max(line.bottom for line in side)
             below = [row for row in rows if min(line.top for line in row) > end]
             later = [y for y in paragraph_strips if y >= end]
-            if below and len(below) <= 3 and later:
+            body_size = statistics.median(line.size for line in lines)
+            headings_only = all(line.bold or line.size > body_size * _HEADING_SIZE_RATIO for row in below for line in row)
+            if below and len(below) <= 3 and later and headings_only:
                 cuts.append(min(later))
     return sorted(set(cuts))
 
@@ -466,6 +468,11 @@ def build_blocks(pages: list[PdfPage], ordered: dict[int, list[Line]]) -> list[_
             close = previous is not None and -line.height < gap <= max(line.height, 1.0) * 0.8
             same_style = previous is not None and abs(previous.lines[-1].size - line.size) <= 0.6 \
                 and previous.lines[-1].bold == line.bold
+            if previous is not None and previous.kind == "list_item" and is_bare_marker(previous.text) and shape.kind is None and 0 <= gap <= 2 * max(line.height, 1.0):
+                # Word numbering puts "a." on its own line, the item's text on the next one.
+                previous.lines.append(line)
+                previous.text = f"{previous.text} {line.text}"
+                continue
             if line.cells:
                 block = _Block(page.number, "table_row", 0, [line], " | ".join(c.text for c in line.cells))
             elif font_heading and shape.kind != "list_item":

@@ -22,7 +22,10 @@ from ivpcorpus import schemas
 # superscripts, fractions and ellipses, which are meaningful in plans ("m²", "½ jaar").
 _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
               "\ufb05": "st", "\ufb06": "st", "\u0132": "IJ", "\u0133": "ij"}
-_HYPHENS = {"\u2010": "-", "\u2011": "-"}  # typographic hyphens: the same character for every later rule
+# A non-breaking hyphen is an ordinary hyphen. U+2010 is kept until lines are joined: typesetters
+# such as WeasyPrint use it for their own hyphenation, which is evidence for joining.
+_HYPHENS = {"\u2011": "-"}
+TYPESET_HYPHEN = "\u2010"
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
                                  "\u2009\u200a\u202f\u205f\u3000\t\x0b\x0c"), " ")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\x00"), None)
@@ -62,6 +65,15 @@ def unmapped_share(text: str) -> float:
         return 0.0
     unmapped = sum(len(m.group()) if m.group().startswith("(") else 1 for m in _UNMAPPED.finditer(text))
     return unmapped / visible
+
+
+_BARE_MARKER = re.compile(r"\s*(?:[•◦▪▫●○■□◆◇►▶➢➤✓✔\-–—*·\uf0b7\uf0a7\uf0d8\uf076\uf0fc]\s*)?"
+                          r"(?:\(?(?:\d{1,2}(?:\.\d{1,2})*|[a-z]|[ivx]{1,4})[.)]?)?\s*")
+
+
+def is_bare_marker(line: str) -> bool:
+    """A list bullet or number without its text ('•', 'a.', '• 2.', '3)'): Word puts those on a line of their own."""
+    return bool(line.strip()) and bool(_BARE_MARKER.fullmatch(line))
 
 
 def is_page_number(line: str) -> bool:
@@ -129,6 +141,12 @@ def join_lines(first: str, second: str, vocabulary: Counter[str] | None = None) 
         return first
     if first.endswith(SOFT_HYPHEN):
         return first[:-1] + second
+    if first.endswith(TYPESET_HYPHEN):
+        head = re.search(r"([^\W\d_]+)\u2010$", first)
+        hyphenated = f"{head.group(1)}-{second.split(' ', 1)[0]}".lower() if head else ""
+        if second[:1].islower() and not _KEEP_BEFORE.match(second) and not (vocabulary or {}).get(hyphenated):
+            return first[:-1] + second
+        first = first[:-1] + "-"
     if first.endswith("-") and first[-2:-1].isdigit() and second[:1].isdigit():
         return first + second  # a range broken after its hyphen: "2018-" + "2022"
     if not (first.endswith("-") and len(first) > 1 and first[-2].isalpha()):
@@ -151,7 +169,8 @@ def join_lines(first: str, second: str, vocabulary: Counter[str] | None = None) 
 
 
 def strip_soft_hyphens(text: str) -> str:
-    return text.replace(SOFT_HYPHEN, "")
+    """Final form of a block's text: soft hyphens gone, typesetting hyphens as plain hyphens."""
+    return text.replace(SOFT_HYPHEN, "").replace(TYPESET_HYPHEN, "-")
 
 
 def blocks_frame(doc_id: str, rows: list[dict]) -> pd.DataFrame:

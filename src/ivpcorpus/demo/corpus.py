@@ -70,6 +70,18 @@ def file_name(spec: PlanSpec, rng: random.Random) -> str:
     return f"{spec.slug}.{ext}"
 
 
+def plan_files(roster: list[PlanSpec], seed: int) -> list[tuple[PlanSpec, str]]:
+    """Each plan with the name of its file in the corpus."""
+    rng = random.Random(seed)
+    names: list[str] = []
+    for spec in roster:
+        name = file_name(spec, rng)
+        if name in names:  # two plans of one gemeente without a period in the name
+            name = f"{spec.slug}.{spec.format}"
+        names.append(name)
+    return list(zip(roster, names))
+
+
 def entry(spec: PlanSpec, doc: str, items: list[Item], expected: str, note: str, seed: int, n_plans: int) -> dict:
     priorities = [i.text for i in items if i.level == "prioriteit"]
     return {
@@ -145,15 +157,8 @@ def generate_corpus(out_dir: Path, seed: int = 42, n_plans: int = DEFAULT_PLANS,
     out_dir.mkdir(parents=True, exist_ok=True)
     registry = load_registry()
     roster = build_roster(registry, seed, n_plans)
-    names_rng = random.Random(seed)
     truth: list[dict] = []
-    names: list[str] = []
-    for spec in roster:
-        name = file_name(spec, names_rng)
-        if name in names:  # two plans of one gemeente without a period in the name
-            name = f"{spec.slug}.{spec.format}"
-        names.append(name)
-    for spec, name in progress(list(zip(roster, names))):
+    for spec, name in progress(plan_files(roster, seed)):
         items = render_plan(spec, out_dir / name)
         truth.append(entry(spec, name, items, "document", "", seed, n_plans))
     if extras:

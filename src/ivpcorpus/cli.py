@@ -93,6 +93,24 @@ def run(
     typer.echo(f"resultaat in {out}/ (documents.csv, ivpcorpus.duckdb)")
 
 
+@app.command()
+def report(
+    out: OutDir = Path("out"),
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write report.pdf (WeasyPrint).")] = True,
+) -> None:
+    """Rewrite report.html, report.pdf and report.xlsx in OUT_DIR from the store of an earlier run."""
+    from ivpcorpus.report import is_synthetic, tables_from_store, write_report
+    from ivpcorpus.store import Store
+
+    try:
+        tables = tables_from_store(Store(out))
+    except FileNotFoundError as missing:
+        typer.echo(str(missing), err=True)
+        raise typer.Exit(1) from None
+    paths = write_report(tables, out, synthetic=is_synthetic(tables), pdf=pdf)
+    typer.echo("rapport: " + ", ".join(str(p) for p in paths.values()))
+
+
 @app.command("demo-corpus")
 def demo_corpus(
     out_dir: Annotated[Path, typer.Argument(file_okay=False, help="Folder to write the synthetic plans and ground_truth.json into.")],
@@ -108,3 +126,22 @@ def demo_corpus(
     documents = sum(e["expected"] == "document" for e in truth)
     typer.echo(f"{documents} synthetische plannen + {len(truth) - documents} andere bestanden in {out_dir}/ "
                f"(grondwaarheid: {GROUND_TRUTH})")
+
+
+@evaluate_app.command("speerpunten")
+def evaluate_speerpunten(
+    gold: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Gold JSON: [{doc, priorities, other_themes}, ...].")],
+    store: Annotated[Path | None, typer.Option(help="OUT_DIR of a run; default: read the documents next to GOLD.")] = None,
+) -> None:
+    """Precision, recall and F1 of the found speerpunten (prioriteit, overig_thema) against a gold file."""
+    from ivpcorpus import evaluate_speerpunten as evaluation
+    from ivpcorpus.speerpunten import find_speerpunten
+    from ivpcorpus.store import Store
+
+    gold_items = evaluation.load_gold(gold)
+    if store is not None:
+        items = Store(store).read("speerpunten")
+    else:
+        documents, blocks = evaluation.extract_gold_documents(gold_items, gold.parent)
+        items = find_speerpunten(documents, blocks).items
+    typer.echo(evaluation.report(evaluation.score(items, gold_items)))

@@ -16,13 +16,16 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from ivpcorpus import extract
+from ivpcorpus import analyse, extract
+from ivpcorpus.codebook import load_codebook
 from ivpcorpus.manifest import find_documents, read_manifest, scan
 from ivpcorpus.registry import Registry, load_registry
-from ivpcorpus.schemas import SCHEMAS, empty, validate
+from ivpcorpus.schemas import LABEL_COLUMNS, SCHEMAS, empty, validate
+from ivpcorpus.speerpunten import find_speerpunten
 from ivpcorpus.store import Store, atomic_write_csv
 
 MANIFEST_NAME = "manifest.csv"
+DEMO_GROUND_TRUTH = "ground_truth.json"  # next to the documents of the synthetic demo corpus
 DOCUMENTS_CSV_COLUMNS = ["source_file", "doc_id", "status", "pages", "reason",
                          "municipalities", "municipality_names", "period", "title"]
 
@@ -105,6 +108,14 @@ def _extract_key(doc_id: str) -> str:
     return f"{doc_id}-{extract.EXTRACTOR_VERSION}"
 
 
+def stage_speerpunten(ctx: RunContext) -> None:
+    """Each plan's priorities and second tier, with page, quote and confidence; a finding per document."""
+    result = find_speerpunten(ctx.tables["documents"], ctx.tables["blocks"])
+    ctx.tables["speerpunten"] = result.items
+    ctx.tables["speerpunt_findings"] = result.findings
+    atomic_write_csv(ctx.options.out_dir / "speerpunten.csv", result.items)
+
+
 def _documents_table(manifest: pd.DataFrame, results: dict[str, dict[str, pd.DataFrame]]) -> pd.DataFrame:
     rows = []
     for row in manifest.to_dict("records"):
@@ -131,10 +142,36 @@ def _with_source_files(errors: pd.DataFrame, documents: pd.DataFrame) -> pd.Data
     return errors
 
 
+def stage_analyse(ctx: RunContext) -> None:
+    """National, group and alignment tables (analysis_*); needs speerpunten with codebook labels."""
+    speerpunten = ctx.tables.get("speerpunten")
+    if speerpunten is None or not set(LABEL_COLUMNS) <= set(speerpunten.columns):
+        tqdm.write("analyse overgeslagen: er zijn nog geen gelabelde speerpunten (de classificatiestap ontbreekt)")
+        return
+    pages = ctx.tables.get("pages", empty("pages"))
+    synthetic = (ctx.options.corpus_dir / DEMO_GROUND_TRUTH).exists() or analyse.carries_synthetic_marker(pages)
+    ctx.tables.update(analyse.analyse(
+        ctx.tables["documents"], speerpunten, ctx.tables.get("blocks", empty("blocks")),
+        ctx.tables.get("errors", empty("errors")), ctx.registry, load_codebook(), synthetic=synthetic))
+
+
+def stage_report(ctx: RunContext) -> None:
+    """report.html, report.pdf and report.xlsx in OUT_DIR (`ivpcorpus report` rewrites them from the store)."""
+    if "analysis_quality" not in ctx.tables:
+        tqdm.write("rapport overgeslagen: er is geen analyse")
+        return
+    from ivpcorpus.report import is_synthetic, write_report  # WeasyPrint/Jinja only when a report is made
+
+    write_report(ctx.tables, ctx.options.out_dir, synthetic=is_synthetic(ctx.tables))
+
+
 Stage = Callable[[RunContext], None]
 STAGES: list[tuple[str, Stage]] = [
     ("manifest", stage_manifest),
     ("extract", stage_extract),
+    ("speerpunten", stage_speerpunten),
+    ("analyse", stage_analyse),
+    ("report", stage_report),
 ]
 
 

@@ -88,7 +88,7 @@ class Unit:
     level: int
     text: str
     raw: str = ""               # the block's text as extracted (markers and page numbers kept)
-    marker_class: str = ""      # list items: "bullet", "dash", "digit", "alpha"
+    marker_class: str = ""      # list items: the bullet character, "digit", "alpha" or "roman"
     number: str = ""            # headings and TOC entries: "3.2" as written, "" when unnumbered
     depth: int = 0              # headings and TOC entries: nesting depth
     toc_page: int = 0           # TOC entries: the page they point to
@@ -98,8 +98,8 @@ def _marker_class(marker: str) -> str:
     marker = marker.strip().strip("().")
     if not marker:
         return ""
-    if marker[0] in "-–—o◦▫○":
-        return "dash"
+    if marker[0] in "-–—o◦▫○•▪●■►➢✓*·":
+        return marker[0]  # "-" and "–" often mark two levels of one list
     if marker.isdigit():
         return "digit"
     if marker.isalpha() and len(marker) == 1:
@@ -225,10 +225,11 @@ def _sections(units: list[Unit]) -> list[Section]:
     stack: list[Unit] = []
     sections = []
     for unit in units:
-        sections.append(Section(list(stack)))
         if unit.kind == "heading":
             while stack and stack[-1].depth >= unit.depth:
                 stack.pop()
+        sections.append(Section(list(stack)))  # a heading's section: its parents, not its previous sibling
+        if unit.kind == "heading":
             stack.append(unit)
     return sections
 
@@ -276,9 +277,12 @@ class Candidate:
     in_body: bool = True   # False for table-of-contents entries
 
 
-def _quote(text: str, limit: int = 80) -> str:
+def _quote(text: str, limit: int = 80, tail: bool = False) -> str:
+    """A short quote; `tail` keeps the end (where an announcement such as '... vier speerpunten:' is)."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    return "…" + text[-(limit - 1):].lstrip() if tail else text[: limit - 1].rstrip() + "…"
 
 
 def _trim(text: str) -> str:
@@ -387,9 +391,9 @@ class _Finder:
     def heading_tier(self, i: int) -> tuple[str | None, Unit | None]:
         """The tier announced by the nearest heading of unit i (a list directly under it)."""
         nearest = self.sections[i].nearest
-        if nearest is None:
-            return None, None
-        return _tier_of(_heading_number(nearest.text)[1], self.cues), nearest
+        if nearest is None or _NUMBERED_PRIORITY.match(_heading_number(nearest.text)[1]):
+            return None, None  # under "Prioriteit 1: X" a list holds goals or actions, not priorities
+        return _announces_children(_heading_number(nearest.text)[1], self.cues), nearest
 
     def under_goals_or_actions(self, i: int) -> bool:
         nearest = self.sections[i].nearest
@@ -415,7 +419,9 @@ class _Finder:
                 return None, "", 0.0
             tier = _tier_of(sentence, self.cues)
             if tier:
-                return tier, f"lijst na '{_quote(sentence)}' (p. {intro.page})", 0.65
+                return tier, f"lijst na '{_quote(sentence, tail=True)}' (p. {intro.page})", 0.65
+            if self.cues.goals_actions.search(folded.strip(" ?:")):
+                return None, "", 0.0  # "Wat gaan we daarvoor doen?" under a priority: actions
         tier, heading = self.heading_tier(first)
         if tier and not self.under_goals_or_actions(first):
             return tier, f"lijst onder kop '{_quote(_heading_number(heading.text)[1])}' (p. {heading.page})", 0.6
@@ -600,8 +606,8 @@ def _split_last_and(segment: str) -> list[str]:
         left, right = words[:position], words[position + 1:]
         if right[0].startswith(("-", "–")):
             continue  # a shared compound head: "jeugdoverlast en -criminaliteit"
-        if len(left) == 1 and re.search(r"(e|de)$", left[0].lower()) and len(right) >= 2:
-            continue  # a shared noun: "ondermijnende en georganiseerde criminaliteit"
+        if len(left) == 1 and len(right) >= 2 and left[0].lower().endswith("e") and right[0].lower().endswith("e"):
+            continue  # two adjectives sharing a noun: "ondermijnende en georganiseerde criminaliteit"
         if len(right) == 1 and fold(right[0]) in ("veiligheid", "criminaliteit", "overlast", "zorg", "leefbaarheid"):
             continue  # a fixed pair: "jeugd en veiligheid", "zorg en veiligheid"
         return [" ".join(left), " ".join(right)]
@@ -628,8 +634,11 @@ def _enumeration(sentence: str, previous: str, cues: Cues) -> tuple[str, list[tu
     elif after := re.match(r"(.+?)\s+(?:zijn|worden|staan)?\s*als\s+(?:\w+\s+){0,2}(?:prioriteit|speerpunt)", sentence):
         # "Na overleg zijn A, B en C als lokale prioriteiten vastgesteld."
         head = after.group(1)
-        verb = list(_VERB_TRIGGER.finditer(head)) or list(_PREPOSITION_TRIGGER.finditer(head))
-        enumeration = head[verb[-1].end():] if verb else head
+        verb = list(_VERB_TRIGGER.finditer(head))
+        if cue.end() < len(head):  # "Wij kiezen voor de periode X voor A, B en C als prioriteiten"
+            enumeration = _after_trigger(head, cue.end()) or head
+        else:
+            enumeration = head[verb[-1].end():] if verb else head
     elif (colon := sentence.find(": ", cue.end())) >= 0:
         enumeration = sentence[colon + 2:]
     else:

@@ -1,0 +1,347 @@
+"""The speerpunten finder on realistic Dutch plan text: each announcement form, each distractor."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from ivpcorpus import schemas
+from ivpcorpus.evaluate_speerpunten import count_matches, load_gold, score
+from ivpcorpus.extract import blocks_from_text
+from ivpcorpus.speerpunten import find_speerpunten, item_id
+
+VEILIGHEIDSBEELD = """2 Veiligheidsbeeld
+
+Het aantal woninginbraken daalde met een vijfde. Meldingen over drugsoverlast en personen met verward gedrag namen toe.
+
+De meest genoemde problemen in de Veiligheidsmonitor zijn:
+• Hard rijden
+• Drugsoverlast
+• Jeugdoverlast
+"""
+
+EVALUATIE = """3 Terugblik
+
+In het vorige veiligheidsplan (2019-2022) stonden de volgende prioriteiten centraal:
+• Woninginbraak
+• Huiselijk geweld
+• Fietsdiefstal
+"""
+
+LANDELIJK = """4 Landelijke kaders
+
+De landelijke Veiligheidsagenda 2023-2026 noemt de volgende landelijke prioriteiten:
+• Mensenhandel
+• Cybercrime
+• Maatschappelijke onrust
+"""
+
+BIJLAGE = """Bijlage 1: Veiligheidsvelden van Kernbeleid Veiligheid
+
+Ter volledigheid staat hieronder de indeling van Kernbeleid Veiligheid:
+• Veilige woon- en leefomgeving
+• Bedrijvigheid en veiligheid
+• Jeugd en veiligheid
+• Fysieke veiligheid
+• Integriteit en veiligheid
+"""
+
+
+def documents_for(*doc_ids: str) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "doc_id": d, "source_file": f"{d}.pdf", "path": f"{d}.pdf", "sha256": "", "format": "pdf", "pages": 1,
+        "title": "", "municipalities": "GM0000", "period": "2023-2026", "status": "ok", "reason": "",
+    } for d in doc_ids]).astype({"pages": "int64"})
+
+
+def find(text: str, doc_id: str = "plan") -> pd.DataFrame:
+    return find_speerpunten(documents_for(doc_id), blocks_from_text(doc_id, text)).items
+
+
+def texts(items: pd.DataFrame, level: str = "prioriteit") -> list[str]:
+    return items.loc[items["level"] == level, "text"].tolist()
+
+
+def test_bulleted_list_after_announcement_and_every_distractor_ignored():
+    text = VEILIGHEIDSBEELD + EVALUATIE + LANDELIJK + """5 Onze keuzes
+
+Op basis van de veiligheidsanalyse en de gesprekken met partners hebben wij gekozen voor vier speerpunten:
+• Ondermijnende criminaliteit een halt toeroepen
+• Zorg en veiligheid
+• Jeugdoverlast en -criminaliteit
+• Digitale veiligheid
+
+""" + BIJLAGE
+    items = find(text)
+    assert texts(items) == ["Ondermijnende criminaliteit een halt toeroepen", "Zorg en veiligheid",
+                            "Jeugdoverlast en -criminaliteit", "Digitale veiligheid"]
+    assert texts(items, "overig_thema") == []
+    assert items["evidence"].str.contains("gekozen voor vier speerpunten").all()
+    assert schemas.validate("speerpunten", items) is items
+
+
+def test_numbered_list_under_priorities_heading_keeps_sub_bullets_as_context():
+    text = """3 Prioriteiten
+
+1) Ondermijning
+– hennepteelt in het buitengebied
+– misbruik van vakantieparken
+2) Personen met verward gedrag
+3) Veilig uitgaan
+
+4 Organisatie
+
+De burgemeester is verantwoordelijk voor de openbare orde.
+"""
+    items = find(text)
+    assert texts(items) == ["Ondermijning", "Personen met verward gedrag", "Veilig uitgaan"]
+    context = items.set_index("text").loc["Ondermijning", "context"]
+    assert "hennepteelt" in context and "vakantieparken" in context
+    assert "kop 'Prioriteiten'" in items["evidence"].iloc[0]
+
+
+def test_priority_headings_are_found_and_their_goals_and_actions_are_context():
+    text = """3 Bovenlokale prioriteiten
+
+3.1 Prioriteit 1: Samenwerken op het snijvlak van zorg en veiligheid
+
+Steeds meer meldingen gaan over personen met verward gedrag.
+
+Wat gaan we daarvoor doen?
+• Deelname aan het zorg- en veiligheidshuis
+• Training signaleren voor medewerkers van de gemeente
+
+3.2 Prioriteit 2: Veilig toerisme, recreatie en evenementen
+
+Het Heuvelland trekt veel bezoekers.
+
+Doelen
+• Het aantal incidenten op evenementen daalt
+"""
+    items = find(text)
+    assert texts(items) == ["Samenwerken op het snijvlak van zorg en veiligheid",
+                            "Veilig toerisme, recreatie en evenementen"]
+    assert "verward gedrag" in items["context"].iloc[0]
+
+
+def test_running_sentence_is_split_into_items():
+    text = """Voorwoord
+
+Voor de komende vier jaar heeft de gemeenteraad richting gegeven. We zetten extra in op; personen met verward gedrag, drugsoverlast, ondermijnende en georganiseerde criminaliteit en jeugdoverlast en -criminaliteit.
+"""
+    assert texts(find(text)) == ["personen met verward gedrag", "drugsoverlast",
+                                 "ondermijnende en georganiseerde criminaliteit", "jeugdoverlast en -criminaliteit"]
+
+
+def test_sentence_with_priorities_named_after_the_enumeration():
+    text = "Na overleg in de driehoek zijn woonoverlast, cybercrime en veilig ondernemen als lokale prioriteiten vastgesteld.\n"
+    assert texts(find(text)) == ["woonoverlast", "cybercrime", "veilig ondernemen"]
+
+
+def test_sentence_that_only_mentions_priorities_is_not_an_enumeration():
+    text = ("Het IVP benoemt de prioriteiten, beschrijft ambities en uitgangspunten en biedt aanknopingspunten voor "
+            "monitoring, bijsturing en verantwoording.\n")
+    assert find(text).empty
+
+
+def test_table_of_priorities_skips_its_header_row():
+    rows = [("heading", 1, "4 Onze prioriteiten"),
+            ("paragraph", 0, "In onderstaande tabel staan de prioriteiten van dit plan met hun doel."),
+            ("table_row", 0, "Prioriteit | Wat willen we bereiken?"),
+            ("table_row", 0, "Woninginbraak | Minder inbraken dan in 2022"),
+            ("table_row", 0, "Huiselijk geweld | Iedere casus heeft binnen twee weken een regisseur."),
+            ("table_row", 0, "Verkeersveiligheid | Veilige schoolroutes")]
+    blocks = pd.DataFrame([{"doc_id": "plan", "block_id": i, "page": 7, "kind": k, "level": lvl, "text": t,
+                            "x0": 70.0, "top": 100.0 + 20 * i, "x1": 500.0, "bottom": 115.0 + 20 * i}
+                           for i, (k, lvl, t) in enumerate(rows)])
+    items = find_speerpunten(documents_for("plan"), blocks).items
+    assert texts(items) == ["Woninginbraak", "Huiselijk geweld", "Verkeersveiligheid"]
+    assert items["context"].iloc[0] == "Minder inbraken dan in 2022"
+    assert (items["page"] == 7).all()
+
+
+def test_theme_chapters_are_the_priorities_when_the_plan_says_so():
+    text = """1 Inleiding
+
+Dit plan richt zich op de vastgestelde prioriteiten per thema. De thema's in de hoofdstukken 3 tot en met 5 zijn de prioriteiten van dit plan.
+
+2 Veiligheidsbeeld
+
+Het aantal inbraken daalt.
+
+3 Ondermijning
+
+Ondermijning komt overal voor, ook hier.
+
+4 Jeugd en veiligheid
+
+Onder dit thema valt jeugdoverlast.
+
+5 Cybercrime en digitale veiligheid
+
+Het slachtofferschap van online oplichting stijgt.
+
+6 Organisatie en financiën
+
+Het college stelt elk jaar een uitvoeringsprogramma vast.
+"""
+    items = find(text)
+    assert texts(items) == ["Ondermijning", "Jeugd en veiligheid", "Cybercrime en digitale veiligheid"]
+    assert items["evidence"].str.contains("hoofdstuk").all()
+
+
+def test_table_of_contents_gives_priorities_and_second_tier_and_the_body_page_wins():
+    toc = """Inhoud
+
+1. Inleiding 2
+2. Uitgangssituatie 3
+2.1 Veilige woon- en leefomgeving 3
+2.2 Jeugd en veiligheid 4
+3. Prioriteiten 5
+3.1 Verkeersveiligheid 5
+3.2 Integrale wijkaanpak 6
+4. Strategische thema's 7
+4.1 Digitale veiligheid 7
+5. Financiën 8
+"""
+    body = """3. Prioriteiten
+
+3.1 Verkeersveiligheid
+
+Het aantal ongevallen met fietsers stijgt.
+"""
+    blocks = pd.concat([blocks_from_text("plan", toc, page=1), blocks_from_text("plan", body, page=5)], ignore_index=True)
+    blocks["block_id"] = range(len(blocks))
+    items = find_speerpunten(documents_for("plan"), blocks).items
+    assert sorted(texts(items)) == ["Integrale wijkaanpak", "Verkeersveiligheid"]
+    assert texts(items, "overig_thema") == ["Digitale veiligheid"]
+    pages = items.set_index("text")["page"]
+    assert pages["Verkeersveiligheid"] == 5  # stated in the body on p. 5, not the TOC page
+    assert pages["Integrale wijkaanpak"] == 1  # only in the TOC
+
+
+def test_repeated_priorities_are_reported_once_at_their_first_body_page():
+    summary = """Samenvatting
+
+Onze speerpunten zijn:
+• Ondermijning
+• Zorg en veiligheid
+"""
+    chapters = """3 Speerpunten
+
+3.1 Speerpunt 1 - Ondermijning
+
+We versterken de informatiepositie.
+
+3.2 Speerpunt 2 - Zorg en veiligheid
+
+We werken samen in het zorg- en veiligheidshuis.
+"""
+    blocks = pd.concat([blocks_from_text("plan", summary, page=2), blocks_from_text("plan", chapters, page=6)],
+                       ignore_index=True)
+    blocks["block_id"] = range(len(blocks))
+    items = find_speerpunten(documents_for("plan"), blocks).items
+    assert texts(items) == ["Ondermijning", "Zorg en veiligheid"]
+    assert items["page"].tolist() == [2, 2]
+    assert items["item_id"].is_unique
+
+
+def test_second_tier_list_and_sentence():
+    text = """4 Prioriteiten
+
+De prioriteiten voor de komende vier jaar zijn:
+• Ondermijning
+• Woonoverlast
+
+5 Overige thema's
+
+Naast de prioriteiten blijven we aandacht besteden aan de volgende thema's:
+• Veilig uitgaan
+• Brandveiligheid
+
+Daarnaast blijven we aandacht besteden aan verkeersveiligheid, crisisbeheersing en veilige evenementen.
+"""
+    items = find(text)
+    assert texts(items) == ["Ondermijning", "Woonoverlast"]
+    assert texts(items, "overig_thema") == ["Veilig uitgaan", "Brandveiligheid", "verkeersveiligheid",
+                                            "crisisbeheersing", "veilige evenementen"]
+
+
+def test_examples_and_reference_lists_are_not_items():
+    text = ("Daarnaast blijft de gemeente aandacht besteden aan thema's die in andere beleidsplannen worden uitgewerkt, "
+            "zoals het verkeersplan, het horecabeleid en het evenementenbeleid.\n\n" + BIJLAGE)
+    assert find(text).empty
+
+
+def test_item_ids_are_stable_and_documents_without_priorities_are_listed():
+    text = "Onze speerpunten zijn:\n• Ondermijning\n• Cybercrime\n"
+    documents = documents_for("a1", "b2")
+    blocks = blocks_from_text("a1", text)
+    first = find_speerpunten(documents, blocks)
+    again = find_speerpunten(documents, blocks_from_text("a1", "Voorwoord\n\n" + text))
+    assert first.items["item_id"].tolist() == again.items["item_id"].tolist()
+    assert first.items["item_id"].iloc[0] == item_id("a1", "prioriteit", "ondermijning")
+    findings = first.findings.set_index("doc_id")
+    assert findings.loc["a1", "n_prioriteit"] == 2
+    assert findings.loc["b2", "n_prioriteit"] == 0 and findings.loc["b2", "finding"].startswith("geen prioriteiten")
+
+
+def test_plan_that_deliberately_names_no_priorities():
+    text = """1 Visie
+
+Dit plan is een strategische visie. Het benoemt bewust geen prioriteiten: de driehoek bepaalt jaarlijks waar de inzet naartoe gaat.
+
+2 Ondermijning
+
+Tekst.
+
+3 Jeugd
+
+Tekst.
+"""
+    result = find_speerpunten(documents_for("plan"), blocks_from_text("plan", text))
+    assert result.items.empty
+    assert "bewust geen prioriteiten" in result.findings["finding"].iloc[0]
+
+
+def test_matching_is_one_to_one_and_rejects_long_items_containing_a_short_gold_phrase():
+    assert count_matches(["Ondermijning", "ondermijning"], ["Ondermijning"]) == 1
+    assert count_matches(["de aanpak van ondermijnende criminaliteit"], ["de aanpak van ondermijnende criminaliteit;"]) == 1
+    assert count_matches(["Ondermijning en de aanpak van drugscriminaliteit in het buitengebied en op parken"],
+                         ["Ondermijning"]) == 0
+
+
+def test_score_counts_found_items_in_non_plans_as_false_positives(tmp_path):
+    gold_path = tmp_path / "gold.json"
+    gold_path.write_text(json.dumps([
+        {"doc": "a.pdf", "expected": "document", "priorities": ["Ondermijning", "Jeugd"], "other_themes": []},
+        {"doc": "kapot.pdf", "expected": "error", "priorities": [], "other_themes": []},
+    ]), encoding="utf-8")
+    items = pd.DataFrame({"source_file": ["a.pdf", "a.pdf", "kapot.pdf"], "level": ["prioriteit"] * 3,
+                          "text": ["Ondermijning", "Verkeer", "Drugs"]})
+    overall = score(items, load_gold(gold_path)).overall.set_index("level")
+    assert overall.loc["prioriteit", "n_matched"] == 1
+    assert overall.loc["prioriteit", "precision"] == pytest.approx(1 / 3)
+    assert overall.loc["prioriteit", "recall"] == pytest.approx(1 / 2)
+
+
+@pytest.mark.shared
+def test_dev_plan_excerpts(shared_dir):
+    """The real excerpts whose priorities are known: found with their exact wording."""
+    gold, found = [], []
+    for path in sorted((shared_dir / "dev" / "texts").glob("*.json")):
+        plan = json.loads(path.read_text(encoding="utf-8"))
+        if not plan["stated_priorities"]:
+            continue
+        doc = path.stem
+        gold.append({"doc": f"{doc}.pdf", "priorities": plan["stated_priorities"], "other_themes": plan["other_themes"]})
+        found.append(find(plan["text"], doc_id=doc))
+    gold_items = pd.DataFrame([{"doc": g["doc"], "level": lvl, "text": t} for g in gold
+                               for lvl, key in (("prioriteit", "priorities"), ("overig_thema", "other_themes"))
+                               for t in g[key]])
+    overall = score(pd.concat(found, ignore_index=True), gold_items).overall.set_index("level")
+    assert len(gold) >= 9
+    assert overall.loc["prioriteit", "f1"] >= 0.85
+    assert overall.loc["overig_thema", "f1"] >= 0.85

@@ -1,0 +1,120 @@
+"""The report: report.html (one self-contained file), report.pdf (same HTML, print CSS) and report.xlsx.
+
+`write_report(tables, out_dir, synthetic=...)` takes the `analysis_*` tables plus
+speerpunten, documents and errors (as the store holds them) and writes the three files.
+`tables_from_store(store)` reads those tables back, which is how `ivpcorpus report`
+regenerates the report without running the pipeline. Other stages add sections with
+`extra_sections` (see report.model.Section).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+
+from ivpcorpus import __version__
+from ivpcorpus.analyse import TABLE_CATALOGUE, CONVENTIONS
+from ivpcorpus.codebook import Codebook, load_codebook
+from ivpcorpus.report.content import ReportContent, build_content
+from ivpcorpus.report.model import ReportTable, Section
+from ivpcorpus.report.xlsx import write_workbook
+from ivpcorpus.store import Store, atomic_write_text
+
+__all__ = ["ReportTable", "Section", "render_html", "tables_from_store", "write_report", "SYNTHETIC_NOTICE"]
+
+SYNTHETIC_NOTICE = "SYNTHETISCHE DEMODOCUMENTEN – geen echt beleid van gemeenten"
+INPUT_TABLES = ("speerpunten", "documents", "errors")
+
+
+def tables_from_store(store: Store) -> dict[str, pd.DataFrame]:
+    """The tables the report needs, read from the store (analysis tables and their inputs)."""
+    names = [*TABLE_CATALOGUE, *INPUT_TABLES]
+    missing = [n for n in names if not store.has(n)]
+    if missing:
+        raise FileNotFoundError(f"the store at {store.root} lacks {missing}; run `ivpcorpus run` first")
+    return {name: store.read(name) for name in names}
+
+
+def is_synthetic(tables: dict[str, pd.DataFrame]) -> bool:
+    """What the analysis stage recorded about the corpus (analysis_quality metric `synthetic`)."""
+    quality = tables["analysis_quality"]
+    return bool(quality.loc[quality["metric"] == "synthetic", "value"].sum())
+
+
+def _environment() -> jinja2.Environment:
+    loader = jinja2.PackageLoader("ivpcorpus.report", "templates")
+    # Autoescape for every template, whatever its extension: plan text is untrusted input.
+    return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+def render_html(content: ReportContent) -> str:
+    css = resources.files("ivpcorpus.report").joinpath("templates/report.css").read_text(encoding="utf-8")
+    template = _environment().get_template("report.html.j2")
+    return template.render(content=content, css=css, notice=SYNTHETIC_NOTICE, version=__version__,
+                           generated=date.today().isoformat())
+
+
+def write_pdf(html: str, path: Path) -> None:
+    from weasyprint import HTML  # heavy import: only when a PDF is written
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    # No base_url and no fetcher for remote URLs: the report references nothing outside itself.
+    HTML(string=html, url_fetcher=_refuse_fetch).write_pdf(tmp)
+    tmp.replace(path)
+
+
+def _refuse_fetch(url: str, *args, **kwargs):
+    raise ValueError(f"the report must not load {url!r}")
+
+
+def workbook_sheets(tables: dict[str, pd.DataFrame], codebook: Codebook, *, synthetic: bool,
+                    extra_sections: list[Section] = ()) -> list[tuple[str, pd.DataFrame]]:
+    """Toelichting first, then the speerpunten with labels (one row each), then every table."""
+    about = [{"blad": "speerpunten", "titel": "Speerpunten met labels", "telwijze": CONVENTIONS["plan"],
+              "beschrijving": "Eén rij per speerpunt of overig thema, met labels, zekerheid, pagina en citaat."}]
+    about += [{"blad": name.removeprefix("analysis_"), "titel": info.title,
+               "telwijze": CONVENTIONS.get(info.convention, "zie kolom convention" if name == "analysis_breakdown" else ""),
+               "beschrijving": info.description} for name, info in TABLE_CATALOGUE.items()]
+    extra = [(t.sheet or t.title, t.data if t.data is not None else t.frame)
+             for s in extra_sections for t in s.tables]
+    about += [{"blad": name[:31], "titel": name, "telwijze": "", "beschrijving": ""} for name, _ in extra]
+    if synthetic:
+        about.insert(0, {"blad": "", "titel": SYNTHETIC_NOTICE, "telwijze": "", "beschrijving": ""})
+    sheets = [("toelichting", pd.DataFrame(about)), ("speerpunten", speerpunten_sheet(tables, codebook))]
+    sheets += [(name.removeprefix("analysis_"), tables[name]) for name in TABLE_CATALOGUE]
+    return sheets + extra
+
+
+def speerpunten_sheet(tables: dict[str, pd.DataFrame], codebook: Codebook) -> pd.DataFrame:
+    """Speerpunten with readable label names and the plan's gemeenten, ready to pivot."""
+    speerpunten, plans = tables["speerpunten"], tables["analysis_plans"]
+    theme_names = {t.id: t.name for t in codebook.themes}
+    veld_names = {v.id: v.name for v in codebook.velden}
+    sheet = speerpunten.merge(
+        plans[["doc_id", "municipality_names", "groups", "period_bucket", "joint"]], on="doc_id", how="left")
+    sheet["thema_name"] = sheet["thema"].map(theme_names)
+    sheet["veld_name"] = sheet["veld"].map(veld_names)
+    first = ["item_id", "doc_id", "source_file", "municipality_names", "groups", "period", "period_bucket", "joint",
+             "level", "text", "thema", "thema_name", "veld", "veld_name", "also", "landelijke_prioriteiten",
+             "label_confidence", "label_source", "page", "evidence"]
+    return sheet[[c for c in first if c in sheet.columns] + [c for c in sheet.columns if c not in first]]
+
+
+def write_report(tables: dict[str, pd.DataFrame], out_dir: Path, *, synthetic: bool, pdf: bool = True,
+                 extra_sections: list[Section] = (), codebook: Codebook | None = None) -> dict[str, Path]:
+    """Write report.html, report.pdf (unless pdf=False) and report.xlsx into out_dir."""
+    codebook = codebook or load_codebook()
+    content = build_content(tables, codebook, synthetic=synthetic, extra_sections=list(extra_sections))
+    html = render_html(content)
+    paths = {"html": out_dir / "report.html", "xlsx": out_dir / "report.xlsx"}
+    atomic_write_text(paths["html"], html)
+    write_workbook(paths["xlsx"], workbook_sheets(tables, codebook, synthetic=synthetic, extra_sections=extra_sections))
+    if pdf:
+        paths["pdf"] = out_dir / "report.pdf"
+        write_pdf(html, paths["pdf"])
+    return paths

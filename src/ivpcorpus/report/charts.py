@@ -1,0 +1,95 @@
+"""Inline SVG bar charts: horizontal, grouped side by side, colour-blind-safe (Okabe-Ito).
+
+Hand-written SVG rather than a plotting library so that the report stays one small file that
+renders the same in a browser and in WeasyPrint, and so every piece of text that reaches
+the SVG passes through `escape` (labels can come from plans, which are untrusted input).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+
+# Okabe & Ito (2008), without yellow (too light on white paper).
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
+
+WIDTH = 760
+LABEL_WIDTH = 300
+VALUE_WIDTH = 56
+BAR_HEIGHT = 13
+ROW_GAP = 9
+LEGEND_HEIGHT = 24
+AXIS_HEIGHT = 22
+MAX_LABEL_CHARS = 44
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str  # shown as the figure caption
+    svg: Markup
+
+
+@dataclass
+class Series:
+    name: str
+    values: list[float]  # fractions 0..1 (NaN = no data)
+    small: list[bool] = field(default_factory=list)  # value rests on fewer than 5 units
+
+
+def _percent(value: float) -> str:
+    return f"{value * 100:.0f}%"
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= MAX_LABEL_CHARS else text[:MAX_LABEL_CHARS - 1].rstrip() + "…"
+
+
+def bar_chart(categories: list[str], series: list[Series], *, title: str) -> Chart:
+    """Horizontal bars per category, one bar per series side by side; values as percentages.
+
+    Bars resting on a small cell are drawn lighter with an asterisk after the value; a
+    missing value (NaN) draws no bar, the table next to the chart says "–".
+    """
+    n_series = max(len(series), 1)
+    row_height = n_series * BAR_HEIGHT + ROW_GAP
+    legend = LEGEND_HEIGHT if len(series) > 1 else 0
+    height = legend + len(categories) * row_height + AXIS_HEIGHT
+    plot_width = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    finite = [v for s in series for v in s.values if not math.isnan(v)]
+    top = max(finite + [0.01])
+    scale_max = min(1.0, math.ceil(top * 10) / 10) if top <= 1 else top
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
+             f'width="{WIDTH}" height="{height}" role="img" aria-label="{escape(title)}">',
+             f"<title>{escape(title)}</title>"]
+    for i, s in enumerate(series if len(series) > 1 else []):
+        x = LABEL_WIDTH + i * 120
+        parts.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{OKABE_ITO[i % len(OKABE_ITO)]}"/>'
+                     f'<text x="{x + 16}" y="14" class="legend">{escape(s.name)}</text>')
+    for step in range(0, 11):
+        value = scale_max * step / 10
+        if step % 2:
+            continue
+        x = LABEL_WIDTH + plot_width * step / 10
+        parts.append(f'<line x1="{x:.1f}" y1="{legend}" x2="{x:.1f}" y2="{height - AXIS_HEIGHT}" class="grid"/>'
+                     f'<text x="{x:.1f}" y="{height - 6}" class="axis" text-anchor="middle">{_percent(value)}</text>')
+    for row, category in enumerate(categories):
+        y0 = legend + row * row_height
+        parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{y0 + n_series * BAR_HEIGHT / 2 + 4:.1f}" class="label" '
+                     f'text-anchor="end"><title>{escape(category)}</title>{escape(_shorten(category))}</text>')
+        for i, s in enumerate(series):
+            value = s.values[row]
+            y = y0 + i * BAR_HEIGHT
+            colour = OKABE_ITO[i % len(OKABE_ITO)]
+            small = bool(s.small[row]) if s.small else False
+            if math.isnan(value):
+                continue
+            width = plot_width * min(value / scale_max, 1.0)
+            opacity = ' fill-opacity="0.45"' if small else ""
+            parts.append(f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width:.1f}" height="{BAR_HEIGHT - 2}" '
+                         f'fill="{colour}"{opacity}><title>{escape(s.name)}: {_percent(value)}</title></rect>')
+            parts.append(f'<text x="{LABEL_WIDTH + width + 4:.1f}" y="{y + BAR_HEIGHT - 3}" class="value">'
+                         f'{_percent(value)}{"*" if small else ""}</text>')
+    parts.append("</svg>")
+    return Chart(title, Markup("".join(parts)))

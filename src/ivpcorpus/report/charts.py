@@ -23,6 +23,11 @@ ROW_GAP = 9
 LEGEND_HEIGHT = 24
 AXIS_HEIGHT = 22
 MAX_LABEL_CHARS = 44
+# Presentation attributes inline rather than CSS classes: WeasyPrint (the PDF) does not apply
+# the page's stylesheet inside SVG.
+LABEL = 'font-size="12" fill="#1b1b1b" font-family="DejaVu Sans, Arial, sans-serif"'
+SMALL = 'font-size="11" fill="#555555" font-family="DejaVu Sans, Arial, sans-serif"'
+GRID = 'stroke="#e4e4e4" stroke-width="1"'
 
 
 @dataclass(frozen=True)
@@ -59,24 +64,23 @@ def bar_chart(categories: list[str], series: list[Series], *, title: str) -> Cha
     plot_width = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     finite = [v for s in series for v in s.values if not math.isnan(v)]
     top = max(finite + [0.01])
-    scale_max = min(1.0, math.ceil(top * 10) / 10) if top <= 1 else top
+    tick = 0.1 if top <= 0.5 else 0.2
+    scale_max = min(1.0, math.ceil(round(top / tick, 6)) * tick)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
              f'width="{WIDTH}" height="{height}" role="img" aria-label="{escape(title)}">',
              f"<title>{escape(title)}</title>"]
     for i, s in enumerate(series if len(series) > 1 else []):
         x = LABEL_WIDTH + i * 120
         parts.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{OKABE_ITO[i % len(OKABE_ITO)]}"/>'
-                     f'<text x="{x + 16}" y="14" class="legend">{escape(s.name)}</text>')
-    for step in range(0, 11):
-        value = scale_max * step / 10
-        if step % 2:
-            continue
-        x = LABEL_WIDTH + plot_width * step / 10
-        parts.append(f'<line x1="{x:.1f}" y1="{legend}" x2="{x:.1f}" y2="{height - AXIS_HEIGHT}" class="grid"/>'
-                     f'<text x="{x:.1f}" y="{height - 6}" class="axis" text-anchor="middle">{_percent(value)}</text>')
+                     f'<text x="{x + 16}" y="14" {LABEL}>{escape(s.name)}</text>')
+    for step in range(0, round(scale_max / tick) + 1):
+        value = step * tick
+        x = LABEL_WIDTH + plot_width * value / scale_max
+        parts.append(f'<line x1="{x:.1f}" y1="{legend}" x2="{x:.1f}" y2="{height - AXIS_HEIGHT}" {GRID}/>'
+                     f'<text x="{x:.1f}" y="{height - 6}" {SMALL} text-anchor="middle">{_percent(value)}</text>')
     for row, category in enumerate(categories):
         y0 = legend + row * row_height
-        parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{y0 + n_series * BAR_HEIGHT / 2 + 4:.1f}" class="label" '
+        parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{y0 + n_series * BAR_HEIGHT / 2 + 4:.1f}" {LABEL} '
                      f'text-anchor="end"><title>{escape(category)}</title>{escape(_shorten(category))}</text>')
         for i, s in enumerate(series):
             value = s.values[row]
@@ -89,7 +93,7 @@ def bar_chart(categories: list[str], series: list[Series], *, title: str) -> Cha
             opacity = ' fill-opacity="0.45"' if small else ""
             parts.append(f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width:.1f}" height="{BAR_HEIGHT - 2}" '
                          f'fill="{colour}"{opacity}><title>{escape(s.name)}: {_percent(value)}</title></rect>')
-            parts.append(f'<text x="{LABEL_WIDTH + width + 4:.1f}" y="{y + BAR_HEIGHT - 3}" class="value">'
+            parts.append(f'<text x="{LABEL_WIDTH + width + 4:.1f}" y="{y + BAR_HEIGHT - 3}" {SMALL}>'
                          f'{_percent(value)}{"*" if small else ""}</text>')
     parts.append("</svg>")
     return Chart(title, Markup("".join(parts)))

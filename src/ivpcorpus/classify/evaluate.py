@@ -99,3 +99,42 @@ def format_metrics(name: str, metrics: dict) -> str:
         lines.append("  meest voorkomende verwisselingen (goud -> voorspeld):")
         lines += [f"    {c['n']:3d}  {c['gold']} -> {c['predicted']}" for c in metrics["confusions"]]
     return "\n".join(lines)
+
+
+def read_gold(path) -> pd.DataFrame:
+    """A gold table: gold_items.csv form, or a demo corpus's ground_truth.json (its `items`)."""
+    from pathlib import Path
+
+    from ivpcorpus.classify.label import demo_training_items
+
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        items = demo_training_items(path)
+        gold = items.rename(columns={"text": "item_text"})
+        gold.insert(0, "item_id", [f"{p}#{i}" for i, p in enumerate(gold["plan"])])
+    else:
+        gold = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return check_gold(gold)
+
+
+def evaluate_classification(gold: pd.DataFrame, n_splits: int = 5) -> tuple[dict, pd.DataFrame, str]:
+    """Metrics, predictions and how they were made.
+
+    Items the shipped classifier was trained on are scored by cross-validation grouped by plan
+    (fixed hyperparameters, trained on the gold folds only); other gold sets are scored with the
+    default classifier.
+    """
+    from ivpcorpus.classify.label import default_classifier, gold_training_items
+    from ivpcorpus.classify.model import SpeerpuntClassifier
+
+    shipped = set(zip(gold_training_items()["plan"], gold_training_items()["text"]))
+    plans = gold["plan"] if "plan" in gold.columns else pd.Series([""] * len(gold))
+    seen = any((p, t) in shipped for p, t in zip(plans, gold["item_text"]))
+    if seen:
+        splits = min(n_splits, gold["plan"].nunique()) if "plan" in gold.columns else n_splits
+        predictions = cross_validated_predictions(gold, SpeerpuntClassifier, splits)
+        how = f"{splits}-voudige kruisvalidatie, gegroepeerd per plan (de gouden set is ook trainingsdata)"
+    else:
+        predictions = default_classifier().predict_labels(gold_as_items(gold))
+        how = "standaardclassificatie (getraind op de meegeleverde gouden items), niet op deze set getraind"
+    return classification_metrics(gold, predictions), predictions, how

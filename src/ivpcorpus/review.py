@@ -1,0 +1,213 @@
+"""Human review of codebook labels: export a sheet of uncertain items, import the corrections.
+
+Corrections live in `OUT_DIR/review/corrections.csv`, one row per reviewed item per import,
+with reviewer and time. The file is only ever appended to (the latest row per item wins), so
+the history stays and nothing a researcher decided is lost by re-running or retraining: every
+run applies the latest corrections over the model and trains on them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from ivpcorpus.codebook import Codebook, load_codebook
+from ivpcorpus.store import Store, atomic_write_csv
+
+REVIEW_DIR = "review"
+CORRECTIONS_FILE = "corrections.csv"
+CORRECTION_COLUMNS = ["item_id", "text", "context", "thema", "also", "landelijke_prioriteiten", "reviewer",
+                      "reviewed_at", "note", "source_file"]
+# Columns of the review sheet the researcher fills in.
+FILL_COLUMNS = ["correctie_thema", "correctie_also", "correctie_landelijke_prioriteiten", "opmerking"]
+SHEET_COLUMNS = ["item_id", "source_file", "page", "text", "context", "thema", "also", "landelijke_prioriteiten",
+                 "label_confidence", "top3", "label_evidence", "reden", *FILL_COLUMNS]
+REVIEW_SHEET = "beoordeling"
+CODEBOOK_SHEET = "codeboek"
+
+
+class ReviewError(ValueError):
+    """A filled-in review sheet that cannot be imported; the message names the rows."""
+
+
+def corrections_path(out_dir: Path) -> Path:
+    return Path(out_dir) / REVIEW_DIR / CORRECTIONS_FILE
+
+
+def load_corrections(out_dir: Path) -> pd.DataFrame:
+    """The full correction history of OUT_DIR (empty when nothing was reviewed yet)."""
+    path = corrections_path(out_dir)
+    if not path.exists():
+        return pd.DataFrame(columns=CORRECTION_COLUMNS)
+    return pd.read_csv(path, dtype=str, keep_default_na=False)[CORRECTION_COLUMNS]
+
+
+def latest_corrections(history: pd.DataFrame) -> pd.DataFrame:
+    """One row per item: its latest correction (ties: the row written last)."""
+    history = history.fillna("").reset_index(drop=True)
+    order = history.assign(_row=range(len(history))).sort_values(["reviewed_at", "_row"], kind="stable")
+    return order.drop_duplicates("item_id", keep="last").drop(columns="_row").reset_index(drop=True)
+
+
+# -- export ----------------------------------------------------------------------------------
+def select_for_review(labelled: pd.DataFrame, n_uncertain: int = 40, n_check: int = 10, seed: int = 0) -> pd.DataFrame:
+    """The least certain model labels, plus a random sample of certain ones to check the certainty."""
+    model = labelled[labelled["label_source"] == "model"].sort_values(["label_confidence", "item_id"], kind="stable")
+    uncertain = model.head(n_uncertain).assign(reden="onzeker")
+    rest = model.iloc[len(uncertain):]
+    check = rest.sample(n=min(n_check, len(rest)), random_state=seed).assign(reden="steekproef (zeker)")
+    selection = pd.concat([uncertain, check])
+    for column in FILL_COLUMNS:
+        selection[column] = ""
+    for column in SHEET_COLUMNS:
+        if column not in selection.columns:
+            selection[column] = ""
+    return selection[SHEET_COLUMNS].reset_index(drop=True)
+
+
+def codebook_table(codebook: Codebook) -> pd.DataFrame:
+    """The codebook for the researcher: thema's (with veld) and landelijke prioriteiten."""
+    themes = [{"soort": "thema", "id": t.id, "naam": t.name, "veld": t.veld, "gebruik_voor": t.use_for} for t in codebook.themes]
+    lps = [{"soort": "landelijke_prioriteit", "id": p.id, "naam": p.name, "veld": "", "gebruik_voor": p.use_for}
+           for p in codebook.landelijke_prioriteiten]
+    return pd.DataFrame(themes + lps)
+
+
+def write_review_workbook(sheet: pd.DataFrame, codebook: Codebook, path: Path) -> Path:
+    """Excel file: the review sheet (dropdown of thema ids in correctie_thema) and the codebook."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    review = book.active
+    review.title = REVIEW_SHEET
+    review.append(list(sheet.columns))
+    for row in sheet.itertuples(index=False):
+        review.append([None if pd.isna(v) else v for v in row])
+    for cell in review[1]:
+        cell.font = Font(bold=True)
+    fill = PatternFill("solid", fgColor="FFF2CC")
+    for name in FILL_COLUMNS:
+        col = list(sheet.columns).index(name) + 1
+        review.cell(1, col).fill = fill
+    hints = {
+        "correctie_thema": "Kies het juiste thema (lijst). Leeg = niet beoordeeld. Ook een juist modellabel opnieuw kiezen telt als bevestiging.",
+        "correctie_also": "Andere thema-ids, gescheiden door |. Leeg = geen.",
+        "correctie_landelijke_prioriteiten": "ondermijning, mensenhandel, cybercrime, maatschappelijke_onrust; gescheiden door |. Leeg = geen.",
+    }
+    for name, hint in hints.items():
+        review.cell(1, list(sheet.columns).index(name) + 1).comment = Comment(hint, "ivpcorpus")
+
+    table = codebook_table(codebook)
+    codes = book.create_sheet(CODEBOOK_SHEET)
+    codes.append(list(table.columns))
+    for row in table.itertuples(index=False):
+        codes.append(list(row))
+    n_themes = len(codebook.themes)
+    thema_col = chr(ord("A") + list(sheet.columns).index("correctie_thema"))
+    validation = DataValidation(type="list", formula1=f"={CODEBOOK_SHEET}!$B$2:$B${n_themes + 1}", allow_blank=True,
+                                showErrorMessage=True, errorTitle="Onbekend thema",
+                                error="Kies een thema-id uit het codeboek (tabblad 'codeboek').")
+    review.add_data_validation(validation)
+    validation.add(f"{thema_col}2:{thema_col}{max(len(sheet), 1) + 1}")
+    review.freeze_panes = "B2"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    book.save(tmp)
+    tmp.replace(path)
+    return path
+
+
+def export_review(out_dir: Path, n_uncertain: int = 40, n_check: int = 10, seed: int = 0,
+                  now: datetime | None = None) -> tuple[Path, Path, int]:
+    """Write review sheets (xlsx + csv) for OUT_DIR's labelled speerpunten; a new file each time."""
+    labelled = Store(out_dir).read("speerpunten")
+    if "label_source" not in labelled.columns:
+        raise ReviewError(f"de speerpunten in {out_dir} hebben nog geen labels; draai eerst de classificatie")
+    sheet = select_for_review(labelled, n_uncertain, n_check, seed)
+    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%d-%H%M%S")
+    folder = Path(out_dir) / REVIEW_DIR
+    xlsx = write_review_workbook(sheet, load_codebook(), folder / f"beoordeling-{stamp}.xlsx")
+    csv = folder / f"beoordeling-{stamp}.csv"
+    atomic_write_csv(csv, sheet)
+    return xlsx, csv, len(sheet)
+
+
+# -- import ----------------------------------------------------------------------------------
+def read_review_sheet(path: Path) -> pd.DataFrame:
+    """A filled-in review sheet (.xlsx from `export_review`, or .csv with the same columns)."""
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        sheet = pd.read_excel(path, sheet_name=REVIEW_SHEET, dtype=str)
+    elif path.suffix.lower() == ".csv":
+        sheet = pd.read_csv(path, dtype=str, keep_default_na=False)
+    else:
+        raise ReviewError(f"{path.name}: verwacht een .xlsx- of .csv-bestand uit `ivpcorpus review export`")
+    missing = [c for c in ("item_id", "text", "correctie_thema") if c not in sheet.columns]
+    if missing:
+        raise ReviewError(f"{path.name}: kolom(men) {missing} ontbreken; gebruik het blad uit `ivpcorpus review export`")
+    return sheet.fillna("")
+
+
+def _ids(cell: str) -> list[str]:
+    return [v.strip() for v in str(cell).replace(",", "|").replace(";", "|").split("|") if v.strip()]
+
+
+def parse_corrections(sheet: pd.DataFrame, codebook: Codebook, reviewer: str, now: datetime | None = None,
+                      source_file: str = "") -> pd.DataFrame:
+    """Validated corrections from a filled-in sheet; every bad id in every row is reported at once.
+
+    A row counts as reviewed when correctie_thema is filled in. Row numbers in errors are those
+    of the spreadsheet (header = row 1).
+    """
+    stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+    problems, rows = [], []
+    for i, row in sheet.reset_index(drop=True).iterrows():
+        thema = str(row["correctie_thema"]).strip()
+        filled_other = any(str(row.get(c, "")).strip() for c in ("correctie_also", "correctie_landelijke_prioriteiten"))
+        if not thema:
+            if filled_other:
+                problems.append(f"rij {i + 2} ({row['item_id']}): correctie_also/landelijke prioriteiten ingevuld maar correctie_thema is leeg")
+            continue
+        also = _ids(row.get("correctie_also", ""))
+        lps = _ids(row.get("correctie_landelijke_prioriteiten", ""))
+        bad = [f"thema '{t}'" for t in [thema, *also] if t not in codebook.theme_ids]
+        bad += [f"landelijke prioriteit '{p}'" for p in lps if p not in codebook.lp_ids]
+        if bad:
+            problems.append(f"rij {i + 2} ({row['item_id']}): onbekend(e) {', '.join(bad)}")
+            continue
+        rows.append({
+            "item_id": row["item_id"], "text": row["text"], "context": row.get("context", ""), "thema": thema,
+            "also": "|".join(a for a in also if a != thema), "landelijke_prioriteiten": "|".join(lps),
+            "reviewer": reviewer, "reviewed_at": stamp, "note": row.get("opmerking", ""), "source_file": source_file,
+        })
+    if problems:
+        raise ReviewError("beoordeling niet geïmporteerd, niets opgeslagen:\n  " + "\n  ".join(problems)
+                          + "\ngeldige ids staan op het tabblad 'codeboek'")
+    return pd.DataFrame(rows, columns=CORRECTION_COLUMNS)
+
+
+def import_review(path: Path, out_dir: Path, reviewer: str, now: datetime | None = None) -> pd.DataFrame:
+    """Validate a filled-in sheet and append its corrections to OUT_DIR/review/corrections.csv.
+
+    The stored speerpunten table (when present) gets the corrected labels at once; later runs
+    apply them again. Returns the new corrections.
+    """
+    new = parse_corrections(read_review_sheet(path), load_codebook(), reviewer, now, source_file=Path(path).name)
+    history = pd.concat([load_corrections(out_dir), new], ignore_index=True)
+    atomic_write_csv(corrections_path(out_dir), history)
+    store = Store(out_dir)
+    store.write("corrections", history)
+    if store.has("speerpunten"):
+        from ivpcorpus.classify import apply_corrections
+
+        labelled = store.read("speerpunten")
+        if "label_source" in labelled.columns:
+            store.write("speerpunten", apply_corrections(labelled, history))
+            atomic_write_csv(Path(out_dir) / "speerpunten.csv", store.read("speerpunten"))
+    store.publish()
+    return new

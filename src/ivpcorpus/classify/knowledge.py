@@ -97,10 +97,15 @@ class Knowledge:
 
 
 def _term_pattern(term: str) -> re.Pattern:
-    """Word-start match; 6+ characters may carry a suffix, 7+ may end a compound."""
+    """Word-start match; 7+ characters may end a compound (drugsoverlast). A single word of 6+
+    characters may carry any suffix (inbraakpreventie); a phrase only a plural ending, so that
+    "veilige school" does not swallow "veilige schoolroutes"."""
     body = re.escape(term).replace(r"\ ", " ")
     start = "" if len(term) >= 7 else r"\b"
-    end = r"\w*" if len(term) >= 6 else r"\b"
+    if " " in term:
+        end = r"(?:s|e|n|en)?\b"
+    else:
+        end = r"\w*" if len(term) >= 6 else r"\b"
     return re.compile(start + body + end)
 
 
@@ -194,7 +199,9 @@ def find_hits(text: str, knowledge: Knowledge) -> list[Hit]:
         for m in term.pattern.finditer(norm)
         if m.end() > m.start()
     ]
-    candidates.sort(key=lambda hr: (hr[0].term.rule is None, -(hr[0].end - hr[0].start), hr[0].start, hr[1]))
+    # rule before seed, longer match first, then the longer term (a literal "schoolroutes"
+    # beats "school" + suffix), then reading order
+    candidates.sort(key=lambda hr: (hr[0].term.rule is None, -(hr[0].end - hr[0].start), -len(hr[0].term.label), hr[0].start, hr[1]))
     taken: list[Hit] = []
     for hit, _ in candidates:
         if all(hit.end <= t.start or hit.start >= t.end for t in taken):

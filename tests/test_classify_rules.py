@@ -1,0 +1,134 @@
+"""Each codebook decision rule on realistic speerpunten (knowledge layer only, no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ivpcorpus.classify.knowledge import build_knowledge, decide, find_hits, load_knowledge, normalise, _read_yaml, classify_data_path
+from ivpcorpus.codebook import load_codebook, reference_path
+
+
+@pytest.fixture(scope="module")
+def knowledge():
+    return load_knowledge()
+
+
+def label(text, knowledge):
+    decision = decide(text, knowledge)
+    assert decision is not None, f"no decision for {text!r}"
+    return decision
+
+
+@pytest.mark.parametrize("text, thema", [
+    # A priority that names a whole veld gets that veld's *_algemeen theme.
+    ("Jeugd en veiligheid", "jeugd_algemeen"),
+    ("Fysieke veiligheid", "fys_algemeen"),
+    ("Veilige woon- en leefomgeving", "vwl_algemeen"),
+    ("Integriteit en veiligheid", "int_algemeen"),
+    ("Bedrijvigheid en veiligheid", "bev_algemeen"),
+    # A generic safety priority that names no theme is vwl_algemeen.
+    ("Openbare orde en veiligheid", "vwl_algemeen"),
+    ("sociale veiligheid", "vwl_algemeen"),
+    ("De basisveiligheid op orde", "vwl_algemeen"),
+    ("lokale veiligheidsproblematiek", "vwl_algemeen"),
+    # Bare youth priorities are jeugd_algemeen.
+    ("jeugdproblematiek", "jeugd_algemeen"),
+    ("Jeugdaanpak", "jeugd_algemeen"),
+    # Bare drugs is ondermijning; drugsoverlast is woonoverlast; use by young people is alcohol_drugs_jeugd.
+    ("Drugs", "ondermijning"),
+    ("drugsproblematiek", "ondermijning"),
+    ("Aanpak drugsoverlast in de wijken", "woonoverlast_sociale_kwaliteit"),
+    ("alcohol- en drugsoverlast", "woonoverlast_sociale_kwaliteit"),
+    ("Drugsgebruik onder jongeren terugdringen", "alcohol_drugs_jeugd"),
+    ("Preventie van middelengebruik en GHB", "alcohol_drugs_jeugd"),
+    # Confused behaviour and kwetsbare personen are zorg en veiligheid.
+    ("Personen met verward gedrag", "zorg_en_veiligheid"),
+    ("Aanpak overlast door personen met onbegrepen gedrag", "zorg_en_veiligheid"),
+    ("Woonoverlast", "woonoverlast_sociale_kwaliteit"),
+    ("kwetsbare personen", "zorg_en_veiligheid"),
+    # Digital safety of residents vs. the gemeente's own information.
+    ("Digitale veiligheid van inwoners en ondernemers", "gedigitaliseerde_criminaliteit"),
+    ("Informatieveiligheid van de gemeentelijke organisatie", "integriteit_informatieveiligheid"),
+    ("Veilig online", "gedigitaliseerde_criminaliteit"),
+    # Criminal misuse of parks and rural areas is ondermijning; visitors' safety is toerisme.
+    ("Misbruik van vakantieparken tegengaan", "ondermijning"),
+    ("Veilig buitengebied", "ondermijning"),
+    ("Veilig toerisme en recreatie aan de kust", "veilig_toerisme_recreatie"),
+    # Ways of working are overig; an approach aimed at neighbourhoods is vwl_algemeen.
+    ("Wijkgericht werken", "overig"),
+    ("Samenwerking met jeugd- en zorgpartners", "overig"),
+    ("Integrale wijkaanpak", "vwl_algemeen"),
+    ("Kwetsbare wijken", "vwl_algemeen"),
+    # Zeden is veelvoorkomende criminaliteit unless mensenhandel is named.
+    ("Zedendelicten", "veelvoorkomende_criminaliteit"),
+    ("Zeden en mensenhandel", "mensenhandel"),
+    # Person-centred approach to offenders is zorg en veiligheid; with HIC named, HIC leads.
+    ("Persoonsgerichte aanpak", "zorg_en_veiligheid"),
+    ("Top X aanpak veelplegers", "zorg_en_veiligheid"),
+    ("Persoonsgerichte aanpak van daders van High Impact Crimes", "veelvoorkomende_criminaliteit"),
+])
+def test_decision_rule(text, thema, knowledge):
+    assert label(text, knowledge).thema == thema
+
+
+def test_jonge_aanwas_is_youth_crime_with_ondermijning(knowledge):
+    for text in ("Voorkomen jonge aanwas", "Criminele uitbuiting van jongeren", "Preventie met Gezag in Oost"):
+        decision = label(text, knowledge)
+        assert decision.thema == "jeugdoverlast_jeugdcriminaliteit"
+        assert decision.landelijke_prioriteiten == ("ondermijning",)
+
+
+def test_two_themes_the_wording_leads(knowledge):
+    jeugd_first = label("Jeugdcriminaliteit en ondermijning", knowledge)
+    assert jeugd_first.thema == "jeugdoverlast_jeugdcriminaliteit"
+    assert jeugd_first.also == ("ondermijning",)
+    # landelijke prioriteiten are coded independently of the thema
+    assert jeugd_first.landelijke_prioriteiten == ("ondermijning",)
+    ondermijning_first = label("Ondermijning en jeugdcriminaliteit", knowledge)
+    assert ondermijning_first.thema == "ondermijning"
+    assert ondermijning_first.also == ("jeugdoverlast_jeugdcriminaliteit",)
+
+
+def test_discriminatie_has_no_landelijke_prioriteit_but_extremisme_has(knowledge):
+    discriminatie = label("Discriminatie", knowledge)
+    assert (discriminatie.thema, discriminatie.landelijke_prioriteiten) == ("polarisatie_radicalisering", ())
+    extremisme = label("Tegengaan van extremisme en terrorisme", knowledge)
+    assert (extremisme.thema, extremisme.landelijke_prioriteiten) == ("polarisatie_radicalisering", ("maatschappelijke_onrust",))
+
+
+def test_veld_heading_with_sub_themes(knowledge):
+    many = label("Fysieke veiligheid - brandveiligheid, externe veiligheid, crisisbeheersing", knowledge)
+    assert many.thema == "fys_algemeen"
+    assert set(many.also) == {"brandveiligheid", "externe_veiligheid", "crisisbeheersing"}
+    one = label("Fysieke veiligheid: brandveiligheid", knowledge)
+    assert one.thema == "brandveiligheid"
+    assert "Regel" in one.evidence
+
+
+def test_longest_match_and_compounds(knowledge):
+    hits = find_hits("Drugsoverlast en woninginbraken", knowledge)
+    assert [h.term.thema for h in hits] == ["woonoverlast_sociale_kwaliteit", "veelvoorkomende_criminaliteit"]
+    assert [h.term.thema for h in find_hits("Veilige schoolroutes", knowledge)] == ["verkeersveiligheid"]
+
+
+def test_creative_title_names_no_theme(knowledge):
+    # labelled by what the plan says it covers: the knowledge leaves it to model + context
+    assert decide("Enkhuizen boeit veilig", knowledge) is None
+
+
+def test_evidence_names_rule_or_keyword(knowledge):
+    assert label("Drugs", knowledge).evidence.startswith("Regel: ")
+    assert "'woninginbraken'" in label("Woninginbraken", knowledge).evidence
+
+
+def test_normalise():
+    assert normalise("Zorg & Veiligheid  (o.a. personen)") == "zorg en veiligheid o a personen"
+    assert normalise("Créëren") == "creeren"
+
+
+def test_unknown_ids_in_seeds_are_rejected():
+    seeds = _read_yaml(classify_data_path("seeds.yaml"))
+    seeds["extra"]["ondermijnig"] = ["tikfout"]
+    with pytest.raises(ValueError, match="ondermijnig"):
+        build_knowledge(load_codebook(), seeds, _read_yaml(classify_data_path("rules.yaml")),
+                        _read_yaml(reference_path("kernbeleid_veiligheid.yaml")))

@@ -1,0 +1,118 @@
+"""Human review: export a sheet, import corrections, and never lose them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import openpyxl
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from ivpcorpus.classify import default_classifier, label_speerpunten
+from ivpcorpus.cli import app
+from ivpcorpus.review import (
+    CODEBOOK_SHEET, REVIEW_SHEET, ReviewError, corrections_path, export_review, import_review, load_corrections,
+    read_review_sheet,
+)
+from ivpcorpus.store import Store
+
+TEXTS = ["Ondermijning", "Zorg en veiligheid", "Samen sterk tegen criminaliteit", "Enkhuizen boeit veilig",
+         "Woninginbraken", "Digitale veiligheid", "Verkeersveiligheid", "Jeugd en veiligheid"]
+
+
+@pytest.fixture()
+def out_dir(tmp_path):
+    """A store with a labelled speerpunten table, as a run leaves it."""
+    n = len(TEXTS)
+    table = pd.DataFrame({
+        "item_id": [f"doc{i}#p1" for i in range(n)], "doc_id": [f"doc{i}" for i in range(n)], "source_file": "ivp.pdf",
+        "municipalities": "GM0363", "period": "2023-2026", "level": "prioriteit", "text": TEXTS, "context": "",
+        "page": list(range(1, n + 1)), "evidence": "", "confidence": 0.9,
+    })
+    Store(tmp_path).write("speerpunten", label_speerpunten(table, default_classifier()))
+    return tmp_path
+
+
+def fill(sheet_path, rows: dict[str, tuple[str, str, str]]):
+    """Fill correctie_* cells of an exported workbook like a researcher would."""
+    book = openpyxl.load_workbook(sheet_path)
+    sheet = book[REVIEW_SHEET]
+    header = [c.value for c in sheet[1]]
+    for r in range(2, sheet.max_row + 1):
+        item = sheet.cell(r, header.index("item_id") + 1).value
+        if item in rows:
+            for name, value in zip(("correctie_thema", "correctie_also", "correctie_landelijke_prioriteiten"), rows[item]):
+                sheet.cell(r, header.index(name) + 1).value = value
+    book.save(sheet_path)
+
+
+def test_export_selects_least_certain_and_offers_codebook(out_dir):
+    xlsx, csv, n = export_review(out_dir, n_uncertain=3, n_check=2)
+    assert n == 5 and xlsx.exists() and csv.exists()
+    sheet = read_review_sheet(xlsx)
+    labelled = Store(out_dir).read("speerpunten")
+    chosen = labelled[labelled["item_id"].isin(sheet["item_id"].head(3))]["label_confidence"]
+    others = labelled[~labelled["item_id"].isin(sheet["item_id"].head(3))]["label_confidence"]
+    assert chosen.max() <= others.min()
+    assert list(sheet["reden"]) == ["onzeker"] * 3 + ["steekproef (zeker)"] * 2
+    book = openpyxl.load_workbook(xlsx)
+    codes = [row[1] for row in book[CODEBOOK_SHEET].iter_rows(min_row=2, values_only=True)]
+    assert "ondermijning" in codes and "maatschappelijke_onrust" in codes
+    validations = book[REVIEW_SHEET].data_validations.dataValidation
+    assert validations and validations[0].type == "list" and CODEBOOK_SHEET in validations[0].formula1
+
+
+def test_import_overrides_and_survives_relabelling(out_dir):
+    xlsx, _, _ = export_review(out_dir, n_uncertain=8, n_check=0)
+    fill(xlsx, {"doc2#p1": ("veelvoorkomende_criminaliteit", "", ""), "doc3#p1": ("bev_algemeen", "", "mensenhandel")})
+    new = import_review(xlsx, out_dir, reviewer="onderzoeker", now=datetime(2026, 3, 1, tzinfo=timezone.utc))
+    assert len(new) == 2
+    stored = Store(out_dir).read("speerpunten").set_index("item_id")
+    assert stored.loc["doc3#p1", "thema"] == "bev_algemeen"
+    assert stored.loc["doc3#p1", "landelijke_prioriteiten"] == "mensenhandel"
+    assert stored.loc["doc3#p1", "label_source"] == "review"
+
+    # a later run retrains (corrections are training data) and relabels: the corrections still win
+    corrections = load_corrections(out_dir)
+    table = Store(out_dir).read("speerpunten")
+    again = label_speerpunten(table, default_classifier(corrections), corrections).set_index("item_id")
+    assert again.loc["doc2#p1", "thema"] == "veelvoorkomende_criminaliteit"
+    assert again.loc["doc3#p1", "label_source"] == "review"
+    assert again.loc["doc0#p1", "label_source"] == "model"
+
+    # a second review appends: history kept, the latest per item wins
+    xlsx2, _, _ = export_review(out_dir, n_uncertain=0, n_check=0)
+    second = xlsx2.with_name("tweede.csv")
+    pd.DataFrame({"item_id": ["doc3#p1"], "text": ["Enkhuizen boeit veilig"], "context": [""],
+                  "correctie_thema": ["veilig_toerisme_recreatie"], "correctie_also": [""],
+                  "correctie_landelijke_prioriteiten": [""], "opmerking": ["toerisme volgens hoofdstuk 3"]}).to_csv(second, index=False)
+    import_review(second, out_dir, reviewer="tweede", now=datetime(2026, 4, 1, tzinfo=timezone.utc))
+    history = load_corrections(out_dir)
+    assert len(history) == 3
+    assert Store(out_dir).read("speerpunten").set_index("item_id").loc["doc3#p1", "thema"] == "veilig_toerisme_recreatie"
+
+
+def test_bad_ids_are_named_and_nothing_is_stored(out_dir):
+    xlsx, _, _ = export_review(out_dir, n_uncertain=8, n_check=0)
+    fill(xlsx, {"doc2#p1": ("ondermijnig", "", ""), "doc3#p1": ("bev_algemeen", "", "mensenhandl"),
+                "doc0#p1": ("ondermijning", "", "")})
+    with pytest.raises(ReviewError) as error:
+        import_review(xlsx, out_dir, reviewer="x")
+    message = str(error.value)
+    assert "ondermijnig" in message and "mensenhandl" in message and "rij " in message
+    assert not corrections_path(out_dir).exists()
+
+
+def test_review_cli(out_dir):
+    runner = CliRunner()
+    result = runner.invoke(app, ["review", "export", "--out", str(out_dir), "--uncertain", "4", "--check", "1"])
+    assert result.exit_code == 0, result.output
+    xlsx = next((out_dir / "review").glob("beoordeling-*.xlsx"))
+    fill(xlsx, {read_review_sheet(xlsx)["item_id"].iloc[0]: ("overig", "", "")})
+    result = runner.invoke(app, ["review", "import", str(xlsx), "--out", str(out_dir), "--reviewer", "jb"])
+    assert result.exit_code == 0, result.output
+    assert load_corrections(out_dir)["reviewer"].tolist() == ["jb"]
+
+    result = runner.invoke(app, ["review", "export", "--out", str(out_dir / "leeg")])
+    assert result.exit_code == 1

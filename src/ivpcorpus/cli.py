@@ -111,6 +111,38 @@ def report(
     typer.echo("rapport: " + ", ".join(str(p) for p in paths.values()))
 
 
+@app.command()
+def topics(
+    out: OutDir = Path("out"),
+    groups: Annotated[Path | None, typer.Option(help="CSV (gemeentecode,group) overriding G4/G40/P10/other.")] = None,
+) -> None:
+    """Topics over all plan text (BERTopic, offline), seeded with the codebook; reads the store in OUT_DIR.
+
+    Writes OUT_DIR/topics.csv, OUT_DIR/topic_model/ and the tables topics, topic_passages and
+    topic_share_by_group in the store.
+    """
+    from tqdm import tqdm
+
+    from ivpcorpus.registry import load_registry
+    from ivpcorpus.store import Store
+    from ivpcorpus.topics import NEW_THEME, TOPICS_CSV, topic_tables, write_topic_outputs
+
+    store = Store(out)
+    registry = load_registry().with_groups(groups) if groups else load_registry()
+    tables, model = topic_tables(store.read("blocks"), store.read("documents"), registry, store,
+                                 progress=lambda batches: tqdm(batches, desc="embedden", unit="batch"))
+    write_topic_outputs(out, tables, model)
+    for name, table in tables.items():
+        store.write(name, table)
+    store.publish()
+    found = tables["topics"]
+    new = found[found["thema"] == NEW_THEME]
+    typer.echo(f"{len(found)} onderwerpen over {len(tables['topic_passages'])} passages in {out / TOPICS_CSV}; "
+               f"{len(new)} buiten het codeboek:")
+    for row in new.itertuples():
+        typer.echo(f"  {row.topic_id}: {row.label} ({row.size} passages, {row.n_documents} plannen)")
+
+
 @app.command("demo-corpus")
 def demo_corpus(
     out_dir: Annotated[Path, typer.Argument(file_okay=False, help="Folder to write the synthetic plans and ground_truth.json into.")],

@@ -23,7 +23,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,6 +41,7 @@ if TYPE_CHECKING:
     from ivpcorpus.pipeline import RunContext
     from ivpcorpus.topics.model import TopicSettings
 
+NEW_THEME = "nieuw"  # thema of a discovered topic: not in the codebook
 MODEL_DIR_NAME = "topic_model"
 TOPICS_CSV = "topics.csv"
 
@@ -54,19 +54,9 @@ TOPIC_SHARE_SCHEMA: Schema = {
 
 def lemma_texts(texts: list[str]) -> list[str]:
     """Each text as its content-word lemmas, space-separated (the words c-TF-IDF counts)."""
-    tokenizer = _lookup_lemmatizer()
-    return [" ".join(t.lemma_.lower() for t in doc if t.is_alpha and not t.is_stop and len(t) > 1)
-            for doc in tokenizer.pipe(texts, batch_size=256)]
+    from ivpcorpus import nlp  # loads the Dutch spaCy pipeline: only when topics are made
 
-
-@lru_cache(maxsize=1)
-def _lookup_lemmatizer():
-    import spacy
-
-    nlp = spacy.blank("nl")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()
-    return nlp
+    return [" ".join(lemmas) for lemmas in nlp.lemmatize(texts)]
 
 
 def share_by_group(topic_passages: pd.DataFrame, topics: pd.DataFrame, documents: pd.DataFrame,

@@ -31,9 +31,9 @@ from umap import UMAP
 
 from ivpcorpus.codebook import Codebook
 from ivpcorpus.schemas import Schema, empty, validate
+from ivpcorpus.topics import NEW_THEME
 from ivpcorpus.topics.embedding import E5Backend
 
-NEW_THEME = "nieuw"  # thema of a discovered topic: not in the codebook
 OUTLIER_TOPIC = -1
 OUTLIER_LABEL = "geen onderwerp (verspreide passages)"
 
@@ -52,9 +52,11 @@ TOPIC_PASSAGES_SCHEMA: Schema = {
 @dataclass(frozen=True)
 class TopicSettings:
     seed: int = 42
-    # e5 cosine similarities are compressed (almost all pairs score 0.78-0.92); on the demo
-    # corpus 0.87 assigns the passages that treat one codebook thema and leaves general
-    # text (inleiding, werkwijze) and themes outside the codebook to the clustering.
+    # e5 cosine similarities are compressed (almost all pairs score 0.78-0.95). On the demo
+    # corpus (benchmarks/bench_topics.py) 0.85 assigns 73% of the passages, 0.87 35% and
+    # 0.90 11%; at 0.87 the passages left to clustering are general text (inleiding,
+    # werkwijze, begroting, samenwerking) rather than text about one thema, while at 0.89
+    # and above thema text (huiselijk geweld, hotspots/uitgaan) forms "new" topics of its own.
     zeroshot_min_similarity: float = 0.87
     top_n_words: int = 10
     n_examples: int = 3
@@ -78,6 +80,21 @@ def min_topic_size(n_passages: int) -> int:
     return int(min(150, max(3, round(math.sqrt(n_passages) / 2))))
 
 
+class _FewPointsHDBSCAN(HDBSCAN):
+    """HDBSCAN that calls fewer points than one cluster all outliers instead of failing.
+
+    After the zero-shot step only a handful of passages of a small corpus may be left to
+    cluster; HDBSCAN itself raises on fewer points than its neighbourhood size.
+    """
+
+    def fit(self, X, y=None):
+        if len(X) < self.min_cluster_size:
+            self.labels_ = np.full(len(X), -1, dtype=int)
+            self.probabilities_ = np.zeros(len(X))
+            return self
+        return super().fit(X, y)
+
+
 def _topic_model(n_clustered: int, settings: TopicSettings, descriptions: list[str]) -> BERTopic:
     size = settings.min_topic_size or min_topic_size(n_clustered)
     if n_clustered >= 3 * size:
@@ -91,9 +108,11 @@ def _topic_model(n_clustered: int, settings: TopicSettings, descriptions: list[s
     return BERTopic(
         embedding_model=E5Backend(),
         umap_model=reducer,
-        hdbscan_model=HDBSCAN(min_cluster_size=size, min_samples=max(1, size // 2), metric="euclidean",
+        hdbscan_model=_FewPointsHDBSCAN(min_cluster_size=size, min_samples=max(1, size // 2), metric="euclidean",
                               cluster_selection_method="eom", prediction_data=True),
-        vectorizer_model=CountVectorizer(stop_words=sorted(STOP_WORDS), ngram_range=(1, 2)),
+        # Unigrams: the documents are lemma sequences with stop words removed, so bigrams
+        # would pair words that were never adjacent ("afleggen beslag").
+        vectorizer_model=CountVectorizer(stop_words=sorted(STOP_WORDS), ngram_range=(1, 1)),
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
         zeroshot_topic_list=descriptions,
         zeroshot_min_similarity=settings.zeroshot_min_similarity,
@@ -137,7 +156,6 @@ def fit_topics(passages: pd.DataFrame, embeddings: np.ndarray, lemma_texts: list
         members = topic_passages[topic_passages["topic_id"] == topic_id]
         words = [w for w, _ in (model.get_topic(topic_id) or []) if w]
         thema = thema_of_topic[topic_id]
-        nearest = int(np.argmax(description_vectors @ centroid))
         if topic_id == OUTLIER_TOPIC:
             label = OUTLIER_LABEL
         elif thema == NEW_THEME:
@@ -149,8 +167,7 @@ def fit_topics(passages: pd.DataFrame, embeddings: np.ndarray, lemma_texts: list
             "thema_name": codebook.theme(thema).name if thema not in ("", NEW_THEME) else "",
             "top_words": "|".join(words), "size": len(members),
             "n_documents": int(members["doc_id"].nunique()), "share": len(members) / len(passages),
-            "nearest_thema": codebook.theme_ids[nearest],
-            "nearest_similarity": float(description_vectors[nearest] @ centroid),
+            **_nearest_thema(topic_id, centroid, description_vectors, codebook),
             "examples": _examples(members, settings.n_examples),
         })
     topics = pd.DataFrame(rows, columns=list(TOPICS_SCHEMA))
@@ -158,9 +175,23 @@ def fit_topics(passages: pd.DataFrame, embeddings: np.ndarray, lemma_texts: list
                     validate("topic_passages", topic_passages, TOPIC_PASSAGES_SCHEMA))
 
 
+def _nearest_thema(topic_id: int, centroid: np.ndarray, description_vectors: np.ndarray,
+                   codebook: Codebook) -> dict[str, object]:
+    """The codebook thema whose description is closest to the topic's centre (none for the outliers)."""
+    if topic_id == OUTLIER_TOPIC:
+        return {"nearest_thema": "", "nearest_similarity": float("nan")}
+    similarities = description_vectors @ centroid
+    nearest = int(np.argmax(similarities))
+    return {"nearest_thema": codebook.theme_ids[nearest], "nearest_similarity": float(similarities[nearest])}
+
+
 def _examples(members: pd.DataFrame, n: int) -> str:
-    """The passages closest to the topic's centre, with where they are: 'plan.pdf p. 3: text'."""
-    best = members.sort_values(["similarity", "passage_id"], ascending=[False, True], na_position="last").head(n)
+    """The passages closest to the topic's centre, with where they are: 'plan.pdf p. 3: text'.
+
+    Plans share boilerplate word for word, so an example text is shown once.
+    """
+    ordered = members.sort_values(["similarity", "passage_id"], ascending=[False, True], na_position="last")
+    best = ordered.drop_duplicates("passage_hash").head(n)
     return "\n".join(f"{r.source_file} p. {r.page}: {_excerpt(r.text)}" for r in best.itertuples())
 
 

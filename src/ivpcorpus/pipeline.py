@@ -116,6 +116,20 @@ def stage_speerpunten(ctx: RunContext) -> None:
     atomic_write_csv(ctx.options.out_dir / "speerpunten.csv", result.items)
 
 
+def stage_classify(ctx: RunContext) -> None:
+    """Codebook labels for every speerpunt; reviewed corrections (OUT_DIR/review) override the model
+    and are training data, so a re-run never undoes a review."""
+    from ivpcorpus.classify import default_classifier, label_speerpunten
+    from ivpcorpus.review import load_corrections
+
+    corrections = load_corrections(ctx.options.out_dir)
+    labelled = label_speerpunten(ctx.tables["speerpunten"], default_classifier(corrections), corrections)
+    ctx.tables["speerpunten"] = labelled
+    if len(corrections):
+        ctx.tables["corrections"] = corrections
+    atomic_write_csv(ctx.options.out_dir / "speerpunten.csv", labelled)
+
+
 def _documents_table(manifest: pd.DataFrame, results: dict[str, dict[str, pd.DataFrame]]) -> pd.DataFrame:
     rows = []
     for row in manifest.to_dict("records"):
@@ -170,6 +184,7 @@ STAGES: list[tuple[str, Stage]] = [
     ("manifest", stage_manifest),
     ("extract", stage_extract),
     ("speerpunten", stage_speerpunten),
+    ("classify", stage_classify),
     ("analyse", stage_analyse),
     ("report", stage_report),
 ]

@@ -45,6 +45,13 @@ def label(text, knowledge):
     ("Personen met verward gedrag", "zorg_en_veiligheid"),
     ("Aanpak overlast door personen met onbegrepen gedrag", "zorg_en_veiligheid"),
     ("Woonoverlast", "woonoverlast_sociale_kwaliteit"),
+    # Youth nuisance and weapons among young people are youth themes even when "overlast" leads.
+    ("Overlast van hangjongeren", "jeugdoverlast_jeugdcriminaliteit"),
+    ("Wapenbezit onder jongeren", "jeugdoverlast_jeugdcriminaliteit"),
+    ("Wapenbezit", "veelvoorkomende_criminaliteit"),
+    # Integrity of the own organisation is not the whole veld.
+    ("Integriteit van ambtenaren en bestuurders", "integriteit_informatieveiligheid"),
+    ("Integriteit", "int_algemeen"),
     ("kwetsbare personen", "zorg_en_veiligheid"),
     # Digital safety of residents vs. the gemeente's own information.
     ("Digitale veiligheid van inwoners en ondernemers", "gedigitaliseerde_criminaliteit"),

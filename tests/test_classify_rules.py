@@ -139,3 +139,37 @@ def test_unknown_ids_in_seeds_are_rejected():
     with pytest.raises(ValueError, match="ondermijnig"):
         build_knowledge(load_codebook(), seeds, _read_yaml(classify_data_path("rules.yaml")),
                         _read_yaml(reference_path("kernbeleid_veiligheid.yaml")))
+
+
+# Realistic speerpunten for every codebook thema (written for these tests, not taken from the
+# development items): each thema must be reachable by the way plans phrase it.
+EVERY_THEMA = [
+    ("Prettig en veilig wonen in alle kernen", "vwl_algemeen"), ("Burenruzies en woonoverlast", "woonoverlast_sociale_kwaliteit"),
+    ("Vandalisme en vernielingen", "fysieke_kwaliteit"), ("Straatroven en overvallen", "veelvoorkomende_criminaliteit"),
+    ("Veiligheidsbeleving vergroten", "subjectieve_veiligheid"), ("Aanpak van ouderenmishandeling", "huiselijk_geweld"),
+    ("Bedrijvigheid en veiligheid", "bev_algemeen"), ("Keurmerk Veilig Ondernemen bedrijventerreinen", "veilig_ondernemen"),
+    ("Horeca en nachtleven", "veilig_uitgaan"), ("Veilige festivals en evenementen", "veilige_evenementen"),
+    ("Toeristen en badgasten", "veilig_toerisme_recreatie"), ("Jongeren en veiligheid", "jeugd_algemeen"),
+    ("Het voorkomen dat jongeren afglijden naar de criminaliteit", "jeugdoverlast_jeugdcriminaliteit"),
+    ("Lachgasgebruik", "alcohol_drugs_jeugd"), ("Pesten op school", "veilig_in_om_school"),
+    ("Fysieke veiligheid", "fys_algemeen"), ("Snelheidsovertredingen", "verkeersveiligheid"),
+    ("Rookmelders in elke woning", "brandveiligheid"), ("Transport van gevaarlijke stoffen", "externe_veiligheid"),
+    ("Uitval van vitale infrastructuur", "crisisbeheersing"), ("Integriteit en veiligheid", "int_algemeen"),
+    ("Het versterken van de weerbaarheid van ondernemers tegen criminele inmenging", "ondermijning"),
+    ("Arbeidsuitbuiting van arbeidsmigranten", "mensenhandel"), ("Desinformatie en complotdenken", "polarisatie_radicalisering"),
+    ("Bedreiging van burgemeesters en raadsleden", "veilige_publieke_taak"),
+    ("Informatiebeveiliging", "integriteit_informatieveiligheid"), ("Nazorg ex-gedetineerden", "zorg_en_veiligheid"),
+    ("Online oplichting van ouderen", "gedigitaliseerde_criminaliteit"), ("Informatiegestuurd werken", "informatiepositie"),
+    ("Communicatie met inwoners", "overig"),
+]
+
+
+def test_every_thema_is_reachable(knowledge):
+    assert {thema for _, thema in EVERY_THEMA} == set(knowledge.codebook.theme_ids)
+    wrong = [(text, thema, label(text, knowledge).thema) for text, thema in EVERY_THEMA if label(text, knowledge).thema != thema]
+    assert not wrong
+
+
+def test_criminal_exploitation_of_adults_is_not_ondermijning(knowledge):
+    decision = label("Criminele uitbuiting van kwetsbare volwassenen", knowledge)
+    assert (decision.thema, decision.landelijke_prioriteiten) == ("mensenhandel", ("mensenhandel",))

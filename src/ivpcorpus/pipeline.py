@@ -23,6 +23,7 @@ from ivpcorpus.registry import Registry, load_registry
 from ivpcorpus.schemas import LABEL_COLUMNS, SCHEMAS, empty, validate
 from ivpcorpus.speerpunten import find_speerpunten
 from ivpcorpus.store import Store, atomic_write_csv
+from ivpcorpus.topics import stage_topics
 
 MANIFEST_NAME = "manifest.csv"
 DEMO_GROUND_TRUTH = "ground_truth.json"  # next to the documents of the synthetic demo corpus
@@ -186,6 +187,7 @@ STAGES: list[tuple[str, Stage]] = [
     ("speerpunten", stage_speerpunten),
     ("classify", stage_classify),
     ("analyse", stage_analyse),
+    ("topics", stage_topics),  # before the report, which may show the topic tables
     ("report", stage_report),
 ]
 

@@ -9,7 +9,7 @@ BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 DEMO_OUT ?= reports/demo
 
-.PHONY: demo test bench nlp-model bench-nlp demo-corpus clean
+.PHONY: demo test bench nlp-model bench-nlp bench-topics demo-corpus clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ nlp-model: $(STAMP)  ## train the Dutch spaCy pipeline on UD Dutch (1 core, ~30 
 
 bench-nlp: $(STAMP)  ## scores on the UD Dutch test files + tokens/s on one core (needs `make nlp-model` corpora)
 	OMP_NUM_THREADS=1 $(BIN)/python training/nlp/evaluate.py
+
+bench-topics: $(STAMP)  ## topics: s per 1,000 passages (embedding, lemmas, fit) and the zero-shot threshold sweep on $(DEMO_OUT)
+	OMP_NUM_THREADS=1 $(BIN)/python benchmarks/bench_topics.py $(DEMO_OUT) corpus/demo
 
 demo-corpus: $(STAMP)  ## regenerate the synthetic demo corpus in corpus/demo (seed 42, 64 plans, ~1 min)
 	rm -rf corpus/demo && $(BIN)/ivpcorpus demo-corpus corpus/demo --seed 42 --plans 64

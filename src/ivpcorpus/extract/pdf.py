@@ -16,6 +16,7 @@ import re
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -94,8 +95,7 @@ class _FontCache:
         self._name = ctypes.create_string_buffer(128)
         self._flags = ctypes.c_int()
 
-    def lookup(self, textpage, index: int, text_object) -> tuple[float, bool]:
-        key = ctypes.cast(text_object, ctypes.c_void_p).value or 0
+    def lookup(self, textpage, index: int, key: int) -> tuple[float, bool]:
         cached = self._by_object.get(key)
         if cached is None:
             size = round(float(pdfium_c.FPDFText_GetFontSize(textpage, index)), 1)
@@ -110,8 +110,7 @@ class _FontCache:
         return cached
 
 
-@dataclass(frozen=True)
-class _Char:
+class _Char(NamedTuple):
     text: str
     x0: float
     top: float
@@ -136,6 +135,7 @@ def _page_chars(textpage, crop_left: float, crop_top: float) -> list[_Char]:
                                         pdfium_c.FPDFText_GetTextObject)
     chars: list[_Char] = []
     space_before = False
+    cache = fonts._by_object
     for index in range(count):
         text_object = get_object(textpage, index)
         code = get_unicode(textpage, index)
@@ -150,7 +150,8 @@ def _page_chars(textpage, crop_left: float, crop_top: float) -> list[_Char]:
             space_before = True
             continue
         get_box(textpage, index, rect_ref)
-        size, bold = fonts.lookup(textpage, index, text_object)
+        key = ctypes.addressof(text_object.contents)
+        size, bold = cache.get(key) or fonts.lookup(textpage, index, key)
         chars.append(_Char(char, rect.left - crop_left, crop_top - rect.top, rect.right - crop_left,
                            crop_top - rect.bottom, size, bold, space_before))
         space_before = False

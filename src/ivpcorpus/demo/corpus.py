@@ -59,7 +59,7 @@ def locate_items(items: list[Item], anchor_pages: dict[str, int], page_texts: li
 
 def file_name(spec: PlanSpec, rng: random.Random) -> str:
     """Real corpora have messy file names; a third of the plans get one."""
-    ext = {"pdf": "pdf", "html": "html", "docx": "docx"}[spec.format]
+    ext = spec.format
     style = rng.choices(["slug", "ivp", "definitief", "no_period"], [6, 1, 1, 1])[0]
     if style == "ivp":
         return f"IVP {spec.name} {spec.period}.{ext}"

@@ -11,6 +11,8 @@ import random
 import re
 from dataclasses import dataclass
 
+from unidecode import unidecode
+
 from ivpcorpus.registry import Registry
 
 DEFAULT_PLANS = 64
@@ -65,8 +67,6 @@ class PlanSpec:
 
 
 def slugify(text: str) -> str:
-    from unidecode import unidecode
-
     return re.sub(r"[^a-z0-9]+", "-", unidecode(text).lower().replace("'", "")).strip("-")
 
 

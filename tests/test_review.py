@@ -27,7 +27,9 @@ def out_dir(tmp_path):
     n = len(TEXTS)
     table = pd.DataFrame({
         "item_id": [f"doc{i}#p1" for i in range(n)], "doc_id": [f"doc{i}" for i in range(n)], "source_file": "ivp.pdf",
-        "municipalities": "GM0363", "period": "2023-2026", "level": "prioriteit", "text": TEXTS, "context": "",
+        "municipalities": "GM0363", "period": "2023-2026", "level": "prioriteit", "text": TEXTS,
+        # PDF text can carry control characters that Excel refuses
+        "context": ["De raad heeft de volgende zwaartepunten benoemd:\x0c", *[""] * (n - 1)],
         "page": list(range(1, n + 1)), "evidence": "", "confidence": 0.9,
     })
     Store(tmp_path).write("speerpunten", label_speerpunten(table, default_classifier()))

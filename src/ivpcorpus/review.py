@@ -78,6 +78,7 @@ def codebook_table(codebook: Codebook) -> pd.DataFrame:
 def write_review_workbook(sheet: pd.DataFrame, codebook: Codebook, path: Path) -> Path:
     """Excel file: the review sheet (dropdown of thema ids in correctie_thema) and the codebook."""
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -87,7 +88,8 @@ def write_review_workbook(sheet: pd.DataFrame, codebook: Codebook, path: Path) -
     review.title = REVIEW_SHEET
     review.append(list(sheet.columns))
     for row in sheet.itertuples(index=False):
-        review.append([None if pd.isna(v) else v for v in row])
+        # control characters from PDF text (form feeds, ...) are not allowed in Excel cells
+        review.append([None if pd.isna(v) else ILLEGAL_CHARACTERS_RE.sub(" ", v) if isinstance(v, str) else v for v in row])
     for cell in review[1]:
         cell.font = Font(bold=True)
     fill = PatternFill("solid", fgColor="FFF2CC")

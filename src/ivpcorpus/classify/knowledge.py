@@ -65,7 +65,6 @@ class Decision:
     also: tuple[str, ...]
     landelijke_prioriteiten: tuple[str, ...]
     evidence: str
-    by_rule: bool  # a decision rule decided (else: the seed keywords, by the lead theme)
 
 
 @dataclass(frozen=True)
@@ -254,21 +253,21 @@ def decide(text: str, knowledge: Knowledge) -> Decision | None:
     hits = find_hits(text, knowledge)
     core = knowledge.filler.sub("", norm).strip()
 
-    def decision(thema: str, evidence: str, by_rule: bool, also_from: list[Hit]) -> Decision:
+    def decision(thema: str, evidence: str, also_from: list[Hit]) -> Decision:
         also = tuple(t for t in _themes_in_order(also_from, knowledge) if t != thema)
         lps = landelijke_prioriteiten(text, [thema, *also], also_from, knowledge)
-        return Decision(thema, also, lps, evidence, by_rule)
+        return Decision(thema, also, lps, evidence)
 
     for veld_name, veld in knowledge.veld_names:
         if core == veld_name:
             thema = knowledge.veld_general[veld]
-            return decision(thema, f"Regel: een prioriteit die een heel veld noemt ('{veld_name}') krijgt het algemene thema van dat veld.", True, [])
+            return decision(thema, f"Regel: een prioriteit die een heel veld noemt ('{veld_name}') krijgt het algemene thema van dat veld.", [])
     for rule in knowledge.phrases:
         if rule.pattern.fullmatch(core):
-            return decision(rule.thema, f"Regel: {rule.rule}", True, [])
+            return decision(rule.thema, f"Regel: {rule.rule}", [])
     for rule in knowledge.combinations:
         if all(p.search(norm) for p in rule.all_patterns):
-            return decision(rule.thema, f"Regel: {rule.rule}", True, hits)
+            return decision(rule.thema, f"Regel: {rule.rule}", hits)
     heading = _veld_heading(text, knowledge)
     if heading:
         veld, rest = heading
@@ -281,7 +280,7 @@ def decide(text: str, knowledge: Knowledge) -> Decision | None:
         else:
             thema = in_veld[0]
             why = f"Regel: een kop die een veld noemt met één of twee deelthema's krijgt het specifieke thema ('{_first_label(sub_hits, thema)}')."
-        return decision(thema, why, True, sub_hits)
+        return decision(thema, why, sub_hits)
     if not hits:
         return None
     themes = _themes_in_order(hits, knowledge)
@@ -293,13 +292,9 @@ def decide(text: str, knowledge: Knowledge) -> Decision | None:
         evidence = f"Trefwoord '{lead_hit.matched}' ({knowledge.codebook.theme(lead).name})"
     if len(themes) > 1:
         evidence += f"; de formulering begint met dit thema, de andere ({', '.join(themes[1:])}) staan onder 'also'"
-    return decision(lead, evidence, lead_hit.term.rule is not None, hits)
+    return decision(lead, evidence, hits)
 
 
 def _first_label(hits: list[Hit], thema: str) -> str:
     return next(h.matched for h in hits if h.term.thema == thema)
 
-
-def context_hits(context: str, knowledge: Knowledge) -> list[Hit]:
-    """Theme terms in the text around a speerpunt (used when the speerpunt itself names none)."""
-    return find_hits(context, knowledge) if context else []

@@ -26,10 +26,13 @@ _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "
 # such as WeasyPrint use it for their own hyphenation, which is evidence for joining.
 _HYPHENS = {"\u2011": "-"}
 TYPESET_HYPHEN = "\u2010"
+# pdfium reports a hyphen it recognises as line-end hyphenation as the control character 0x02;
+# it is the same evidence as U+2010 (the word may still be a real compound: "Zorg- en ...").
+_PDFIUM_HYPHEN = {"\x02": TYPESET_HYPHEN}
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
                                  "\u2009\u200a\u202f\u205f\u3000\t\x0b\x0c"), " ")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\x00"), None)
-_TRANSLATION = str.maketrans({**{ord(k): v for k, v in {**_LIGATURES, **_HYPHENS}.items()}, **_SPACES,
+_TRANSLATION = str.maketrans({**{ord(k): v for k, v in {**_LIGATURES, **_HYPHENS, **_PDFIUM_HYPHEN}.items()}, **_SPACES,
                               **_INVISIBLE})
 SOFT_HYPHEN = "\u00ad"
 

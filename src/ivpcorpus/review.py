@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from ivpcorpus.codebook import Codebook, load_codebook
+from ivpcorpus.report.xlsx import cell_value
 from ivpcorpus.store import Store, atomic_write_csv
 
 REVIEW_DIR = "review"
@@ -78,7 +79,6 @@ def codebook_table(codebook: Codebook) -> pd.DataFrame:
 def write_review_workbook(sheet: pd.DataFrame, codebook: Codebook, path: Path) -> Path:
     """Excel file: the review sheet (dropdown of thema ids in correctie_thema) and the codebook."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -88,8 +88,7 @@ def write_review_workbook(sheet: pd.DataFrame, codebook: Codebook, path: Path) -
     review.title = REVIEW_SHEET
     review.append(list(sheet.columns))
     for row in sheet.itertuples(index=False):
-        # control characters from PDF text (form feeds, ...) are not allowed in Excel cells
-        review.append([None if pd.isna(v) else ILLEGAL_CHARACTERS_RE.sub(" ", v) if isinstance(v, str) else v for v in row])
+        review.append([cell_value(v) for v in row])
     for cell in review[1]:
         cell.font = Font(bold=True)
     fill = PatternFill("solid", fgColor="FFF2CC")

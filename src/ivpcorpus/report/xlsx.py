@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -20,13 +21,17 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE6EE")
 
 
 def neutralise(value: object) -> object:
-    """A value safe to put in a cell: text that Excel would run as a formula becomes plain text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    """A value safe to put in a cell: text that Excel would run as a formula becomes plain text,
+    and control characters from PDF text (which Excel refuses) become spaces."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub(" ", value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
     return value
 
 
-def _cell_value(value: object) -> object:
+def cell_value(value: object) -> object:
+    """Any table value as an Excel cell value (missing -> empty, numpy -> Python, text neutralised)."""
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         return None
     if hasattr(value, "item"):  # numpy scalars
@@ -39,7 +44,7 @@ def add_sheet(workbook: Workbook, name: str, frame: pd.DataFrame) -> None:
     sheet = workbook.create_sheet(name[:31])
     sheet.append([str(c) for c in frame.columns])
     for row in frame.itertuples(index=False):
-        sheet.append([_cell_value(v) for v in row])
+        sheet.append([cell_value(v) for v in row])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL

@@ -105,12 +105,20 @@ class Store:
         return duckdb.connect(str(self.db_path), read_only=read_only)
 
 
+def _umask_mode() -> int:
+    """The mode a plainly created file gets (mkstemp would make it private, 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".parquet", dir=path.parent)
     os.close(fd)
     try:
         df.to_parquet(tmp_name, index=False)
+        os.chmod(tmp_name, _umask_mode())
         os.replace(tmp_name, path)
     finally:
         if os.path.exists(tmp_name):
@@ -124,6 +132,7 @@ def atomic_write_text(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
+        os.chmod(tmp_name, _umask_mode())
         os.replace(tmp_name, path)
     finally:
         if os.path.exists(tmp_name):

@@ -120,4 +120,5 @@ def test_pdf_pages_show_the_report(shared_dir, tmp_path):
     assert sorted(dark_per_page)[len(pdf) // 2] > 5000  # most pages are full of text, tables or charts
     for title in SECTION_TITLES:
         assert title in text.replace("\r", "").replace("\n", " ")
-    assert "<script>document.title" in text  # shown as text, as in the plan
+    # shown as text, as in the plan (a narrow table cell may wrap and hyphenate it)
+    assert "<script>document.title" in re.sub(r"[-\x02\u2010]?\s+", "", text)

@@ -69,10 +69,14 @@ def bar_chart(categories: list[str], series: list[Series], *, title: str) -> Cha
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
              f'width="{WIDTH}" height="{height}" role="img" aria-label="{escape(title)}">',
              f"<title>{escape(title)}</title>"]
-    for i, s in enumerate(series if len(series) > 1 else []):
-        x = LABEL_WIDTH + i * 120
+    # Legend entries are as wide as their text (about 7 px a character at 12 px), starting above
+    # the bars when they fit there and further left when they do not.
+    entry_widths = [16 + 7 * len(s.name) + 24 for s in series] if len(series) > 1 else []
+    x = max(8, min(LABEL_WIDTH, WIDTH - sum(entry_widths)))
+    for i, (s, entry_width) in enumerate(zip(series, entry_widths)):
         parts.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{OKABE_ITO[i % len(OKABE_ITO)]}"/>'
                      f'<text x="{x + 16}" y="14" {LABEL}>{escape(s.name)}</text>')
+        x += entry_width
     for step in range(0, round(scale_max / tick) + 1):
         value = step * tick
         x = LABEL_WIDTH + plot_width * value / scale_max

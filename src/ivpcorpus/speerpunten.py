@@ -485,9 +485,11 @@ class _Finder:
                      0.75 if tier == PRIORITEIT else 0.7)
 
     def _is_frame(self, title: str) -> bool:
-        """A sub-chapter that is part of the plan's frame (goals, approach, analysis), not an item."""
+        """A sub-chapter that is part of the plan's frame (goals, approach, analysis, the start of
+        the second tier such as "Reguliere aanpak"), not an item."""
         folded = fold(title).strip(" ?:")
-        return (bool(self.cues.goals_actions.search(folded)) or bool(self.cues.distractor.search(folded)) or bool(self.cues.structural_chapters.search(folded))
+        return (bool(self.cues.goals_actions.search(folded)) or bool(self.cues.distractor.search(folded))
+                or bool(self.cues.structural_chapters.search(folded)) or bool(self.cues.second_tier.search(folded))
                 or title.rstrip().endswith("?") or len(title.split()) > MAX_ITEM_WORDS)
 
     def first_paragraph(self, i: int) -> str:

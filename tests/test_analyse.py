@@ -205,13 +205,10 @@ def test_national_shares_on_real_labelled_speerpunten(shared_dir):
     assert alignment.at["cybercrime", "n_plans"] == plans_with_lp
 
 
-def test_stage_skips_without_labelled_speerpunten(tmp_path, capsys):
+def test_stage_on_a_corpus_without_speerpunten(tmp_path):
+    tables = {name: empty(name) for name in ("documents", "pages", "blocks", "errors")}
+    tables["speerpunten"] = empty("speerpunten", {**SCHEMAS["speerpunten"], **LABEL_COLUMNS})
     ctx = RunContext(options=RunOptions(corpus_dir=tmp_path, out_dir=tmp_path), store=Store(tmp_path),
-                     registry=load_registry(), tables={"speerpunten": empty("speerpunten")})
-    stage_analyse(ctx)
-    assert not any(name.startswith("analysis_") for name in ctx.tables)
-    assert "overgeslagen" in capsys.readouterr().out
-    ctx.tables["speerpunten"] = empty("speerpunten", {**SCHEMAS["speerpunten"], **LABEL_COLUMNS})
-    ctx.tables["documents"] = empty("documents")
+                     registry=load_registry(), tables=tables)
     stage_analyse(ctx)
     assert "analysis_quality" in ctx.tables and len(ctx.tables["analysis_plans"]) == 0

@@ -87,3 +87,18 @@ def test_detection_on_dev_pdfs(shared_dir):
         names = sorted(registry.name(c) for c in row["municipalities"].split(";"))
         assert names == sorted(expected["municipality"]), row["path"]
         assert row["period"] == expected["period"], row["path"]
+
+
+def test_detection_accuracy_on_the_demo_corpus(repo_dir):
+    """Gemeenten and period against the demo ground truth (joint plans, pre-merger names, messy file names)."""
+    demo = repo_dir / "corpus" / "demo"
+    truth = {g["doc"]: g for g in json.loads((demo / "ground_truth.json").read_text(encoding="utf-8"))}
+    manifest = scan(demo, load_registry())
+    plans = [(row, truth[row["path"]]) for row in manifest.to_dict("records") if truth[row["path"]]["expected"] == "document"]
+    assert len(plans) >= 60
+    gemeenten = sum(sorted(filter(None, row["municipalities"].split(";"))) == sorted(gold["gemeentecodes"]) for row, gold in plans)
+    periods = sum(row["period"] == gold["period"] for row, gold in plans)
+    print(f"demo manifest: gemeenten {gemeenten}/{len(plans)}, periode {periods}/{len(plans)}")
+    assert gemeenten / len(plans) >= 0.95 and periods / len(plans) >= 0.95
+    joint = [row for row, gold in plans if len(gold["gemeentecodes"]) > 1]
+    assert len(joint) >= 5 and all(";" in row["municipalities"] for row in joint)

@@ -25,6 +25,7 @@ from functools import lru_cache
 import pandas as pd
 import yaml
 
+from ivpcorpus.demo.model import SYNTHETIC_MARKER
 from ivpcorpus.codebook import Codebook, reference_path
 from ivpcorpus.registry import GROUPS, Registry
 
@@ -32,7 +33,8 @@ SMALL_CELL = 5
 TIER1 = "prioriteit"
 TIER2 = "overig_thema"
 # The demo corpus prints this on every page (ivpcorpus.demo.model.SYNTHETIC_MARKER starts with it).
-SYNTHETIC_TEXT_MARKER = "SYNTHETISCH DEMODOCUMENT"
+# The marker without its tail, which a cover page may wrap onto the next line.
+SYNTHETIC_TEXT_MARKER = SYNTHETIC_MARKER.split(" –")[0]
 
 # Period buckets follow the Veiligheidsagenda periods; a plan falls in the bucket of its start year.
 PERIOD_BUCKETS = ((2019, 2022), (2023, 2026))

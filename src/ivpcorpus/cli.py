@@ -90,7 +90,11 @@ def run(
     for row in documents[documents["status"] != "ok"].itertuples():
         typer.echo(f"  {row.status}: {row.source_file}: {row.reason}")
     typer.echo("tijd per stap: " + ", ".join(f"{k} {v:.1f}s" for k, v in ctx.timings.items()))
-    typer.echo(f"resultaat in {out}/ (documents.csv, ivpcorpus.duckdb)")
+    if ctx.reused_stages:
+        typer.echo("ongewijzigd, hergebruikt: " + ", ".join(ctx.reused_stages))
+    produced = [f for f in ("documents.csv", "speerpunten.csv", "topics.csv", "report.html", "report.pdf",
+                            "report.xlsx", "ivpcorpus.duckdb") if (out / f).exists()]
+    typer.echo(f"resultaat in {out}/: " + ", ".join(produced))
 
 
 @app.command()

@@ -8,9 +8,12 @@ order; a later stage plugs in by adding its function to that list.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -18,17 +21,17 @@ from tqdm import tqdm
 
 from ivpcorpus import analyse, extract
 from ivpcorpus.codebook import load_codebook
+from ivpcorpus.demo.model import GROUND_TRUTH
 from ivpcorpus.manifest import find_documents, read_manifest, scan
 from ivpcorpus.registry import Registry, load_registry
-from ivpcorpus.schemas import LABEL_COLUMNS, SCHEMAS, empty, validate
+from ivpcorpus.schemas import SCHEMAS, empty, validate
 from ivpcorpus.speerpunten import find_speerpunten
-from ivpcorpus.store import Store, atomic_write_csv
+from ivpcorpus.store import Store, atomic_write_csv, atomic_write_text
 from ivpcorpus.topics import stage_topics
 
 MANIFEST_NAME = "manifest.csv"
-DEMO_GROUND_TRUTH = "ground_truth.json"  # next to the documents of the synthetic demo corpus
 DOCUMENTS_CSV_COLUMNS = ["source_file", "doc_id", "status", "pages", "reason",
-                         "municipalities", "municipality_names", "period", "title"]
+                         "municipalities", "municipality_names", "period", "title", "path"]
 
 
 @dataclass
@@ -52,6 +55,7 @@ class RunContext:
     ignored_files: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     cache_hits: int = 0
+    reused_stages: list[str] = field(default_factory=list)
 
     def progress(self, iterable, **kwargs):
         return tqdm(iterable, disable=not self.options.progress, **kwargs)
@@ -97,12 +101,12 @@ def stage_extract(ctx: RunContext) -> None:
         results[result.doc_id] = tables
 
     ctx.tables["documents"] = _documents_table(manifest, results)
+    in_manifest_order = [results[doc_id] for doc_id in manifest["doc_id"]]  # not the order workers finished
     for name in ("pages", "blocks", "errors"):
-        parts = [r[name] for r in results.values() if not r[name].empty]
+        parts = [r[name] for r in in_manifest_order if not r[name].empty]
         ctx.tables[name] = validate(name, pd.concat(parts, ignore_index=True) if parts else empty(name))
     ctx.tables["errors"] = _with_source_files(ctx.tables["errors"], ctx.tables["documents"])
-    documents_csv = ctx.tables["documents"].rename(columns={"path": "source_file"})[DOCUMENTS_CSV_COLUMNS]
-    atomic_write_csv(ctx.options.out_dir / "documents.csv", documents_csv)
+    atomic_write_csv(ctx.options.out_dir / "documents.csv", ctx.tables["documents"][DOCUMENTS_CSV_COLUMNS])
 
 
 def _extract_key(doc_id: str) -> str:
@@ -138,7 +142,9 @@ def _documents_table(manifest: pd.DataFrame, results: dict[str, dict[str, pd.Dat
         # The worse of the manifest's finding (unknown gemeente/period) and the extraction's.
         order = {"ok": 0, "warning": 1, "error": 2}
         worst = max(row["status"], status["status"], key=order.__getitem__)
-        reasons = [r for r in (status["reason"], row["reason"]) if r]
+        # A file the preview could not open fails extraction too; its reason is said once.
+        manifest_reason = "" if row["status"] == "error" and status["reason"] else row["reason"]
+        reasons = [r for r in (status["reason"], manifest_reason) if r]
         rows.append({
             **row, "source_file": Path(row["path"]).name, "status": worst, "reason": "; ".join(reasons),
             "pages": int(status["n_pages"]) or int(row["pages"]),
@@ -159,36 +165,84 @@ def _with_source_files(errors: pd.DataFrame, documents: pd.DataFrame) -> pd.Data
 
 def stage_analyse(ctx: RunContext) -> None:
     """National, group and alignment tables (analysis_*); needs speerpunten with codebook labels."""
-    speerpunten = ctx.tables.get("speerpunten")
-    if speerpunten is None or not set(LABEL_COLUMNS) <= set(speerpunten.columns):
-        tqdm.write("analyse overgeslagen: er zijn nog geen gelabelde speerpunten (de classificatiestap ontbreekt)")
-        return
-    pages = ctx.tables.get("pages", empty("pages"))
-    synthetic = (ctx.options.corpus_dir / DEMO_GROUND_TRUTH).exists() or analyse.carries_synthetic_marker(pages)
+    synthetic = ((ctx.options.corpus_dir / GROUND_TRUTH).exists()
+                 or analyse.carries_synthetic_marker(ctx.tables["pages"]))
     ctx.tables.update(analyse.analyse(
-        ctx.tables["documents"], speerpunten, ctx.tables.get("blocks", empty("blocks")),
-        ctx.tables.get("errors", empty("errors")), ctx.registry, load_codebook(), synthetic=synthetic))
+        ctx.tables["documents"], ctx.tables["speerpunten"], ctx.tables["blocks"], ctx.tables["errors"],
+        ctx.registry, load_codebook(), synthetic=synthetic))
 
 
 def stage_report(ctx: RunContext) -> None:
     """report.html, report.pdf and report.xlsx in OUT_DIR (`ivpcorpus report` rewrites them from the store)."""
-    if "analysis_quality" not in ctx.tables:
-        tqdm.write("rapport overgeslagen: er is geen analyse")
-        return
     from ivpcorpus.report import is_synthetic, write_report  # WeasyPrint/Jinja only when a report is made
 
     write_report(ctx.tables, ctx.options.out_dir, synthetic=is_synthetic(ctx.tables))
 
 
 Stage = Callable[[RunContext], None]
+
+
+def reused_when_unchanged(stage: Stage, *, files: tuple[str, ...]) -> Stage:
+    """Skip an expensive whole-corpus stage when nothing it depends on changed.
+
+    The fingerprint covers every table the stage can see, the registry's groups and the
+    package's code; the tables the stage added last time are read back from the store, and
+    its files in OUT_DIR must still be there. Anything else reruns the stage.
+    """
+    def run_or_reuse(ctx: RunContext) -> None:
+        memo_path = ctx.store.cache_dir / "stages" / f"{stage.__name__}.json"
+        fingerprint = _fingerprint(ctx)
+        if memo_path.exists():
+            memo = json.loads(memo_path.read_text(encoding="utf-8"))
+            if (memo["fingerprint"] == fingerprint and all(ctx.store.has(t) for t in memo["tables"])
+                    and all((ctx.options.out_dir / f).exists() for f in files)):
+                ctx.tables.update({t: ctx.store.read(t) for t in memo["tables"]})
+                ctx.reused_stages.append(stage.__name__)
+                return
+        before = set(ctx.tables)
+        stage(ctx)
+        added = sorted(set(ctx.tables) - before)
+        for name in added:  # in the store before the memo, so a reused stage always finds them
+            ctx.store.write(name, ctx.tables[name])
+        memo_path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(memo_path, json.dumps({"fingerprint": fingerprint, "tables": added}))
+
+    run_or_reuse.__name__ = stage.__name__
+    run_or_reuse.__doc__ = stage.__doc__
+    return run_or_reuse
+
+
+def _fingerprint(ctx: RunContext) -> str:
+    digest = hashlib.sha256(_code_version().encode())
+    digest.update(pd.util.hash_pandas_object(ctx.registry.municipalities["group"]).values.tobytes())
+    for name in sorted(ctx.tables):
+        table = ctx.tables[name]
+        digest.update(name.encode())
+        digest.update(",".join(map(str, table.columns)).encode())
+        digest.update(pd.util.hash_pandas_object(table.astype(str), index=False).values.tobytes())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _code_version() -> str:
+    """A hash of the package's code and data, so a changed stage never reuses stale results."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".yaml", ".csv", ".j2", ".css"}:
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 STAGES: list[tuple[str, Stage]] = [
     ("manifest", stage_manifest),
     ("extract", stage_extract),
     ("speerpunten", stage_speerpunten),
     ("classify", stage_classify),
     ("analyse", stage_analyse),
-    ("topics", stage_topics),  # before the report, which may show the topic tables
-    ("report", stage_report),
+    # topics come before the report, which shows the topic tables
+    ("topics", reused_when_unchanged(stage_topics, files=("topics.csv",))),
+    ("report", reused_when_unchanged(stage_report, files=("report.html", "report.pdf", "report.xlsx"))),
 ]
 
 

@@ -20,14 +20,13 @@ import pypdfium2
 
 from ivpcorpus.codebook import load_codebook
 from ivpcorpus.demo.compose import compose_plan
-from ivpcorpus.demo.model import SYNTHETIC_MARKER, Item, load_phrase_bank
+from ivpcorpus.demo.model import GROUND_TRUTH, SYNTHETIC_MARKER, Item, load_phrase_bank
 from ivpcorpus.demo.render_docx import render_docx
 from ivpcorpus.demo.render_html import gemeenteblad_html, render_weasyprint
 from ivpcorpus.demo.render_reportlab import render_reportlab
 from ivpcorpus.demo.roster import DEFAULT_PLANS, PlanSpec, build_roster, slugify
 from ivpcorpus.registry import Registry, load_registry
 
-GROUND_TRUTH = "ground_truth.json"
 # Characters that differ between how an item is written and how a PDF's text layer gives it
 # back (line breaks, hyphenation at line ends); ignored when locating an item on a page.
 _LAYOUT_CHARS = re.compile(r"[\s\-\u00ad\u2010\u2011\ufffe\x02]+")

@@ -16,6 +16,7 @@ import yaml
 from ivpcorpus.codebook import load_codebook
 
 SYNTHETIC_MARKER = "SYNTHETISCH DEMODOCUMENT – geen echt beleid"
+GROUND_TRUTH = "ground_truth.json"  # written next to the documents of a demo corpus
 
 
 @dataclass(frozen=True)

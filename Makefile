@@ -9,7 +9,7 @@ BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 DEMO_OUT ?= reports/demo
 
-.PHONY: demo test bench nlp-model bench-nlp bench-topics demo-corpus clean
+.PHONY: demo test bench nlp-model bench-nlp bench-topics bench-classify demo-corpus clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ bench-topics: $(STAMP)  ## topics: s per 1,000 passages (embedding, lemmas, fit)
 
 bench: $(STAMP)  ## extraction pages/s, peak memory and quality: ivpcorpus vs pdfplumber vs pypdfium2 raw
 	$(BIN)/python benchmarks/bench_extract.py
+
+bench-classify: $(STAMP)  ## classifier: grouped-CV on the dev speerpunten next to keyword-only and TF-IDF baselines (needs ../shared)
+	$(BIN)/python benchmarks/eval_classify.py
 
 demo-corpus: $(STAMP)  ## regenerate the synthetic demo corpus in corpus/demo (seed 42, 64 plans, ~1 min)
 	rm -rf corpus/demo && $(BIN)/ivpcorpus demo-corpus corpus/demo --seed 42 --plans 64

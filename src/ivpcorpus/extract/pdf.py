@@ -33,6 +33,9 @@ _SPACE_GAP_EM = 0.18
 # Running headers/footers live in the top and bottom bands of the page.
 _MARGIN_SHARE = 0.14
 _HEADING_SIZE_RATIO = 1.12
+# A short line without closing punctuation, at least this much larger than the body text, is a
+# minor heading (an italic third-level heading one point above the body size).
+_MINOR_HEADING_SIZE_RATIO = 1.06
 _LOW_QUALITY_UNMAPPED = 0.3
 
 
@@ -313,11 +316,24 @@ def _is_table_row(row: list[Line], neighbours: list[list[Line]]) -> bool:
 
 
 def _merged_rows(rows: list[list[Line]]) -> list[Line]:
-    """Each row as one line: table rows keep their cells, other rows join them with spaces."""
+    """Each row as one line: table rows keep their cells, other rows join them with spaces.
+
+    A table whose cells wrap over several lines (or are centred vertically) is first gathered
+    into whole table rows (see `_tables`), one line each with one cell per column.
+    """
     merged = []
-    for index, row in enumerate(rows):
+    tables = _tables(rows)
+    index = 0
+    while index < len(rows):
+        if index in tables:
+            end, table_lines = tables[index]
+            merged.extend(table_lines)
+            index = end
+            continue
+        row = rows[index]
         if len(row) == 1:
             merged.append(row[0])
+            index += 1
             continue
         line = Line(" ".join(cell.text for cell in row), row[0].x0, min(c.top for c in row), row[-1].x1,
                     max(c.bottom for c in row), row[0].size if len(row[0].text) > 2 else row[-1].size,
@@ -325,7 +341,113 @@ def _merged_rows(rows: list[list[Line]]) -> list[Line]:
         if _is_table_row(row, rows[max(index - 1, 0):index] + rows[index + 1:index + 2]):
             line.cells = row
         merged.append(line)
+        index += 1
     return merged
+
+
+def _column_starts(seed: list[list[Line]]) -> list[float]:
+    starts: list[float] = []
+    for row in seed:
+        for cell in row:
+            if not any(abs(cell.x0 - x) <= 3 for x in starts):
+                starts.append(cell.x0)
+    return sorted(starts)
+
+
+def _fits(line: Line, starts: list[float], size: float) -> int | None:
+    """The column a line belongs to when it is a cell line of the table (starts at a column,
+    ends before the next one, table font size), else None."""
+    if abs(line.size - size) > 0.6:
+        return None
+    for column, x in enumerate(starts):
+        if abs(line.x0 - x) <= 3:
+            limit = starts[column + 1] if column + 1 < len(starts) else float("inf")
+            return column if line.x1 <= limit + 1 else None
+    return None
+
+
+def _tables(rows: list[list[Line]]) -> dict[int, tuple[int, list[Line]]]:
+    """Tables with wrapped or vertically centred cells, by the index of their first row.
+
+    A table starts at two baseline rows of several cells that share column starts. It takes
+    every neighbouring row whose lines each sit in one column (same font size, not wider than
+    the column) with at most about a line of space in between. Its lines are then grouped into
+    table rows by vertical overlap: lines of one table row are separated by less than half a
+    line height. A row with text in only one column at the top or bottom edge (a caption, a
+    note) is given back. Returns {first row index: (index after the table, table row lines)}.
+    """
+    tables: dict[int, tuple[int, list[Line]]] = {}
+    candidates = [i for i, row in enumerate(rows)
+                  if _is_table_row(row, rows[max(i - 1, 0):i] + rows[i + 1:i + 2])]
+    done = -1
+    for first in candidates:
+        if first < done:
+            continue
+        seed = [rows[i] for i in candidates if first <= i <= first + 12]
+        starts = _column_starts(seed)
+        size = statistics.median(line.size for row in seed for line in row)
+        height = statistics.median(line.height for row in seed for line in row)
+
+        def fits(row: list[Line]) -> bool:
+            return all(_fits(line, starts, size) is not None for line in row)
+
+        def near(upper: list[Line], lower: list[Line]) -> bool:
+            return min(ln.top for ln in lower) - max(ln.bottom for ln in upper) <= 1.2 * height
+
+        if not fits(rows[first]):
+            continue
+        start = first
+        while start - 1 > done and fits(rows[start - 1]) and near(rows[start - 1], rows[start]):
+            start -= 1
+        end = first + 1
+        while end < len(rows) and fits(rows[end]) and near(rows[end - 1], rows[end]):
+            end += 1
+        groups: list[list[Line]] = []
+        bottom = None
+        for line in sorted((ln for row in rows[start:end] for ln in row), key=lambda ln: ln.top):
+            if groups and bottom is not None and line.top - bottom < 0.5 * height:
+                groups[-1].append(line)
+                bottom = max(bottom, line.bottom)
+            else:
+                groups.append([line])
+                bottom = line.bottom
+        columns_of = [{_fits(line, starts, size) for line in group} for group in groups]
+        lo, hi = 0, len(groups)
+        while lo < hi and len(columns_of[lo]) < 2:
+            lo += 1
+        while hi > lo and len(columns_of[hi - 1]) < 2:
+            hi -= 1
+        if hi - lo < 2:
+            continue
+        kept = {id(line) for group in groups[lo:hi] for line in group}
+        # Rows given back (edge groups) must lie wholly outside the table part.
+        while start < end and not any(id(line) in kept for line in rows[start]):
+            start += 1
+        while end > start and not any(id(line) in kept for line in rows[end - 1]):
+            end -= 1
+        if any(id(line) not in kept for row in rows[start:end] for line in row):
+            continue
+        table_lines = [_table_row_line(group, starts, size) for group in groups[lo:hi]]
+        tables[start] = (end, table_lines)
+        done = end
+    return tables
+
+
+def _table_row_line(group: list[Line], starts: list[float], size: float) -> Line:
+    by_column: dict[int, list[Line]] = defaultdict(list)
+    for line in group:
+        by_column[_fits(line, starts, size)].append(line)
+    cells = []
+    for column in sorted(by_column):
+        lines = sorted(by_column[column], key=lambda ln: ln.top)
+        text = lines[0].text
+        for line in lines[1:]:
+            text = join_lines(text, line.text)
+        cells.append(Line(text, min(ln.x0 for ln in lines), min(ln.top for ln in lines), max(ln.x1 for ln in lines),
+                          max(ln.bottom for ln in lines), lines[0].size, all(ln.bold for ln in lines)))
+    return Line(" ".join(cell.text for cell in cells), cells[0].x0, min(c.top for c in cells),
+                max(c.x1 for c in cells), max(c.bottom for c in cells), cells[0].size,
+                all(c.bold for c in cells), cells=cells)
 
 
 def _section_cuts(rows: list[list[Line]], gutter: float) -> list[float]:
@@ -449,6 +571,9 @@ def _is_font_heading(line: Line, body_size: float, body_bold: bool) -> bool:
         return False
     if line.size >= body_size * _HEADING_SIZE_RATIO:
         return True
+    if line.size >= body_size * _MINOR_HEADING_SIZE_RATIO and len(words) <= 12 \
+            and line.text.rstrip()[-1:] not in ".,;:-\u2010":
+        return True
     return line.bold and not body_bold and len(words) <= 14 and line.text.rstrip()[-1:] not in ".,;"
 
 
@@ -485,6 +610,9 @@ def build_blocks(pages: list[PdfPage], ordered: dict[int, list[Line]]) -> list[_
                 level = shape.level if shape.kind == "heading" else (
                     heading_sizes.index(rounded) + 1 if rounded in heading_sizes else len(heading_sizes) + 1)
                 block = _Block(page.number, "heading", level, [line], line.text)
+            elif shape.kind == "heading" and re.match(r"\s*\d{1,2}\.\s", line.text):
+                # "1. Sociale veiligheid" in the body font is an item of a numbered list, not a chapter.
+                block = _Block(page.number, "list_item", 1, [line], line.text)
             elif shape.kind is not None:
                 block = _Block(page.number, shape.kind, shape.level, [line], line.text)
             elif previous is not None and previous.kind in ("paragraph", "list_item") and close and same_style:

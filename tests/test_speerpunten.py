@@ -345,3 +345,47 @@ def test_dev_plan_excerpts(shared_dir):
     assert len(gold) >= 9
     assert overall.loc["prioriteit", "f1"] >= 0.85
     assert overall.loc["overig_thema", "f1"] >= 0.85
+
+
+def test_second_tier_named_before_the_words_that_give_it_attention():
+    text = """6 Overige onderwerpen
+
+Verder vragen fietsendiefstal, verkeersoverlast rond scholen en burenruzies blijvend aandacht binnen de reguliere werkzaamheden.
+
+Ook woonoverlast en burenruzies hebben geen prioriteit, maar die pakken we op binnen de reguliere inzet.
+"""
+    assert texts(find(text), "overig_thema") == ["fietsendiefstal", "verkeersoverlast rond scholen", "burenruzies",
+                                                 "woonoverlast en burenruzies"]
+
+
+def test_an_actor_that_keeps_paying_attention_is_not_a_theme():
+    text = """3 Veilige wijken
+
+Ook de wijkagent blijft aandacht besteden aan jongeren die overlast veroorzaken.
+Ook bewoners vragen aandacht voor hardrijders, maar daarvoor is het verkeersplan er.
+"""
+    assert find(text).empty
+
+
+def test_last_part_of_an_enumeration_with_several_and_holds_two_paired_items():
+    text = """4 Prioriteiten
+
+Onze prioriteiten zijn drugsoverlast, fietsdiefstal en heling en brandveiligheid in de binnenstad.
+"""
+    assert texts(find(text)) == ["drugsoverlast", "fietsdiefstal en heling", "brandveiligheid in de binnenstad"]
+    text = "De lokale prioriteiten zijn ondermijning, vandalisme en graffiti en drugs en alcohol.\n"
+    assert texts(find(text)) == ["ondermijning", "vandalisme en graffiti", "drugs en alcohol"]
+
+
+def test_item_with_its_own_sub_list_after_a_dash_is_not_split_at_its_commas():
+    text = "Onze speerpunten voor de komende jaren zijn: ondermijning, fysieke veiligheid – brand, rampen en crises en jeugdoverlast.\n"
+    assert texts(find(text)) == ["ondermijning", "fysieke veiligheid – brand, rampen en crises", "jeugdoverlast"]
+
+
+def test_single_second_tier_theme_in_a_sentence_only_under_a_second_tier_heading():
+    sentence = "Verder blijven wij aandacht houden voor het tegengaan van zwerfafval en een schone openbare ruimte.\n"
+    assert texts(find("5 Reguliere werkzaamheden\n\n" + sentence), "overig_thema") == [
+        "het tegengaan van zwerfafval", "een schone openbare ruimte"]
+    assert texts(find("5 Overige thema's\n\nVerder blijven wij aandacht houden voor het tegengaan van zwerfafval.\n"),
+                 "overig_thema") == ["het tegengaan van zwerfafval"]
+    assert find("3 Schoon en heel\n\nVerder blijven wij aandacht houden voor het tegengaan van zwerfafval.\n").empty

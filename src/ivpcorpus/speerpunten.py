@@ -17,6 +17,7 @@ table of contents) are merged into one item at the page where the body first sta
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -506,8 +507,9 @@ class _Finder:
             if unit.kind not in ("paragraph", "list_item") or self.in_distractor_section(i):
                 continue
             previous = ""
+            under_second_tier = self.heading_tier(i)[0] == OVERIG
             for sentence in _sentences(unit.text):
-                found = _enumeration(sentence, previous, self.cues)
+                found = _enumeration(sentence, previous, self.cues, under_second_tier)
                 previous = sentence
                 if found is None:
                     continue
@@ -598,25 +600,107 @@ def _last_sentence(text: str) -> str:
     return sentences[-1] if sentences else text
 
 
-def _split_last_and(segment: str) -> list[str]:
-    """'A en B' -> ['A', 'B'] at the last ' en ' that separates two items; keeps 'zorg en
-    veiligheid', 'ondermijnende en georganiseerde criminaliteit', 'jeugdoverlast en -criminaliteit'."""
+def _and_is_split(left: list[str], right: list[str]) -> bool:
+    """Whether the 'en' between `left` and `right` words may separate two items."""
+    if not left or not right or right[0].startswith(("-", "–")):
+        return False  # a shared compound head: "jeugdoverlast en -criminaliteit"
+    atom = list(itertools.takewhile(lambda w: w.lower() not in ("en", "of"), right))
+    left_atom = list(itertools.takewhile(lambda w: w.lower() not in ("en", "of"), reversed(left)))[::-1]
+    left_atom = left_atom[1:] if len(left_atom) > 1 and left_atom[0].lower() in ("een", "de", "het") else left_atom
+    if len(left_atom) == 1 and len(atom) >= 2 and left_atom[0].lower().endswith("e") and right[0].lower().endswith("e"):
+        return False  # two adjectives sharing a noun: "ondermijnende en georganiseerde criminaliteit", "een veilige en leefbare wijk"
+    head = fold(right[0]).strip(",.;:")
+    if (len(atom) == 1 and head in ("veiligheid", "criminaliteit", "overlast", "zorg", "leefbaarheid")) or head == "veiligheid":
+        return False  # a fixed pair: "jeugd en veiligheid", "zorg en veiligheid", "openbare orde en veiligheid op peil"
+    return True
+
+
+def _split_last_and(segment: str, only_part: bool = False) -> list[str]:
+    """The last comma part of an enumeration holds its last two items: 'A en B' -> ['A', 'B'].
+
+    Keeps 'zorg en veiligheid', 'ondermijnende en georganiseerde criminaliteit', 'jeugdoverlast en
+    -criminaliteit'. With several 'en' ('woninginbraken en overvallen en een sterke
+    informatiepositie') items are themselves pairs: the first split that leaves no one-word item
+    wins, else the last allowed one. A lone 'X en Y' of two words (no comma in the enumeration:
+    'Ook woninginbraken en overvallen krijgen aandacht') is one theme."""
     words = segment.split()
-    for position in range(len(words) - 1, 0, -1):
-        if words[position].lower() not in ("en", "of") or position + 1 >= len(words):
+    positions = [p for p in range(1, len(words) - 1) if words[p].lower() in ("en", "of")
+                 and _and_is_split(words[:p], words[p + 1:])]
+    if not positions or (only_part and len(words) == 3):
+        return [segment]
+    chosen = positions[-1]
+    if len(positions) > 1:
+        chosen = next((p for p in positions if 1 < p <= 8 and 2 <= len(words) - p - 1 <= 8), chosen)
+    return [" ".join(words[:chosen]), " ".join(words[chosen + 1:])]
+
+
+_SPACED_DASH = re.compile(r"\s[-–]\s")
+_PROTECTED_COMMA, _PROTECTED_AND = "\x00", "\x01"
+
+
+def _protect_dash_items(enumeration: str) -> str:
+    """'fysieke veiligheid - brand, externe veiligheid en crisis' is one item: after a spaced dash
+    the commas and the first 'en' belong to the item's own sub-list."""
+    out, rest = "", enumeration
+    while (dash := _SPACED_DASH.search(rest)) is not None:
+        head, tail = rest[: dash.end()], rest[dash.end():]
+        end = re.search(r"\s(?:en|of)\s", tail)
+        if end is None or "," not in tail[: end.start()] and len(tail[: end.start()].split()) > 4:
+            out, rest = out + head, tail
             continue
-        left, right = words[:position], words[position + 1:]
-        if right[0].startswith(("-", "–")):
-            continue  # a shared compound head: "jeugdoverlast en -criminaliteit"
-        if len(left) == 1 and len(right) >= 2 and left[0].lower().endswith("e") and right[0].lower().endswith("e"):
-            continue  # two adjectives sharing a noun: "ondermijnende en georganiseerde criminaliteit"
-        if len(right) == 1 and fold(right[0]) in ("veiligheid", "criminaliteit", "overlast", "zorg", "leefbaarheid"):
-            continue  # a fixed pair: "jeugd en veiligheid", "zorg en veiligheid"
-        return [" ".join(left), " ".join(right)]
-    return [segment]
+        inner = tail[: end.end()].replace(",", _PROTECTED_COMMA)
+        inner = inner[: end.start()] + re.sub(r"\b(en|of)\b", lambda m: _PROTECTED_AND + m.group(1), inner[end.start():], count=1)
+        out, rest = out + head + inner, tail[end.end():]
+    return out + rest
 
 
-def _enumeration(sentence: str, previous: str, cues: Cues) -> tuple[str, list[tuple[str, str]]] | None:
+def _item_words(item: str) -> int:
+    """Words of an enumerated item before its sub-list ('fysieke veiligheid - brand, ...': 2)."""
+    return len(_SPACED_DASH.split(item)[0].split())
+
+
+def _restore(text: str) -> str:
+    return text.replace(_PROTECTED_COMMA, ",").replace(_PROTECTED_AND, "")
+
+
+def _enumeration_items(enumeration: str) -> list[str]:
+    """'A, B en C' -> ['A', 'B', 'C'] (the rules of `_split_last_and` and `_protect_dash_items`)."""
+    protected = _protect_dash_items(enumeration)
+    parts = [p.strip() for p in protected.replace(";", ",").split(",") if p.strip()]
+    if not parts:
+        return []
+    parts[-1] = _TRAILING_CLAUSE.sub("", re.sub(r"^(en|of)\s+", "", parts[-1])).strip()
+    last = _split_last_and(parts[-1], only_part=len(parts) == 1)
+    return [_restore(re.sub(r"^(en|of)\s+", "", p).strip(" .;:")) for p in parts[:-1] + last]
+
+
+# "Ook A en B krijgen aandacht, maar ...", "Onderwerpen als A, B en C zetten we onverminderd voort":
+# the second tier named before the words that give it its (lesser) attention.
+_SECOND_TIER_SUBJECT = re.compile(
+    r"^(?:(?:ook|daarnaast|verder|tevens|bovendien)\s+(?:(?:andere\s+)?(?:onderwerpen|thema'?s|zaken|vraagstukken)\s+(?:als|zoals)\s+)?"
+    r"|(?:andere\s+)?(?:onderwerpen|thema'?s|zaken|vraagstukken)\s+(?:als|zoals)\s+)"
+    r"(?P<items>.+?)\s+"
+    r"(?:(?:(?:krijg(?:en|t)|vrag(?:en)|vraagt|verdien(?:en|t))\s+(?:\w+\s+){0,2}|houd(?:en|t)\s+(?:ook\s+)?onze\s+)aandacht"
+    r"(?!\s+(?:voor|aan|te|besteden|geven|schenken)\b)"  # "Ook de wijkagent vraagt aandacht voor ...": an actor
+    r"|blijv(?:en|t)\s+(?:\w+\s+){0,3}(?:aandacht\s+(?:krijgen|vragen|houden|nodig\s+hebben)|in\s+beeld)"
+    r"|zett(?:en|ten)\s+(?:we|wij)\s+(?:\w+\s+){0,3}(?:voort|door)"
+    r"|(?:hebben|heeft|krijgen|krijgt)\s+geen\s+(?:prioriteit|voorrang)"
+    r"|(?:vallen|valt)\s+(?:onder|binnen)\s+(?:de\s+)?reguliere)\b",
+    re.IGNORECASE)
+# Who gives the attention is not a theme: "Verder blijven wij aandacht houden voor ...".
+_ACTOR = re.compile(r"(?:we|wij|ze|zij|ik|u|men|het college|de gemeente|de politie|de burgemeester|partners|onze partners)\b")
+# The same with the verb first ("Daarnaast krijgen A en B aandacht", "Verder zetten we A en B voort").
+_ATTENTION_MODIFIERS = r"(?:(?:ook|wel|nog|steeds|blijvend|blijvende|onverminderd|onze|de|gewoon)\s+)*"
+_SECOND_TIER_SUBJECT_AFTER_VERB = re.compile(
+    r"^(?:ook|daarnaast|verder|tevens|bovendien)\s+"
+    r"(?:(?:krijgen|vragen|verdienen)\s+(?P<items>.+?)\s+" + _ATTENTION_MODIFIERS + r"aandacht"
+    r"(?!\s+(?:voor|aan|te|besteden|geven|schenken)\b)"
+    r"|blijven\s+(?P<items2>.+?)\s+" + _ATTENTION_MODIFIERS + r"(?:aandacht\s+(?:krijgen|vragen|houden)|in\s+beeld)"
+    r"|zetten\s+(?:we|wij)\s+(?:de\s+aanpak\s+van\s+)?(?P<items3>.+?)\s+" + _ATTENTION_MODIFIERS + r"(?:voort|door)\b)",
+    re.IGNORECASE)
+
+
+def _enumeration(sentence: str, previous: str, cues: Cues, under_second_tier: bool = False) -> tuple[str, list[tuple[str, str]]] | None:
     """(tier, [(item, context)]) when a sentence states the plan's priorities as an enumeration.
 
     The cue must announce the enumeration: 'De prioriteiten ... zijn A, B en C', 'We zetten
@@ -629,6 +713,15 @@ def _enumeration(sentence: str, previous: str, cues: Cues) -> tuple[str, list[tu
     cue_pattern = cues.second_tier if cues.second_tier.search(folded) else cues.priority
     tier = OVERIG if cue_pattern is cues.second_tier else PRIORITEIT
     cue = cue_pattern.search(folded)
+    subject = _SECOND_TIER_SUBJECT.match(sentence) or _SECOND_TIER_SUBJECT_AFTER_VERB.match(sentence)
+    named = next((v for k, v in subject.groupdict().items() if k.startswith("items") and v), "") if subject else ""
+    if tier == OVERIG and named and not _ACTOR.match(fold(named)):
+        if _EXAMPLES.search(fold(named)[:30]):
+            return None
+        items = _enumeration_items(named)
+        if items and all(p and _item_words(p) <= 8 for p in items):
+            return tier, [(p, "") for p in items]
+        return None
     if cue is None:
         if not previous.rstrip().endswith(":") or _tier_of(previous, cues) is None:
             return None
@@ -656,13 +749,13 @@ def _enumeration(sentence: str, previous: str, cues: Cues) -> tuple[str, list[tu
             head, found, tail = part.rpartition(": ")
             items.append((head, tail) if found and len(head.split()) <= 8 else (part, ""))
         return (tier, items) if len(items) >= 2 and all(len(h.split()) <= 8 for h, _ in items) else None
-    parts = [p.strip() for p in enumeration.replace(";", ",").split(",") if p.strip()]
-    if not parts:
+    items = _enumeration_items(enumeration)
+    if not items:
         return None
-    parts[-1] = _TRAILING_CLAUSE.sub("", re.sub(r"^(en|of)\s+", "", parts[-1])).strip()
-    items = [re.sub(r"^(en|of)\s+", "", p).strip(" .;:") for p in parts[:-1] + _split_last_and(parts[-1])]
-    minimum = 2 if ":" in sentence or cue is None else 3
-    if len(items) < minimum or any(not p or len(p.split()) > 8 for p in items):
+    minimum = 2 if ":" in sentence or cue is None or tier == OVERIG else 3
+    if tier == OVERIG and under_second_tier:
+        minimum = 1  # "Daarnaast blijven we aandacht besteden aan X." under "Overige thema's"
+    if len(items) < minimum or any(not p or _item_words(p) > 8 for p in items):
         return None
     return tier, [(p, "") for p in items]
 

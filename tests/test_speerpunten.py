@@ -389,3 +389,68 @@ def test_single_second_tier_theme_in_a_sentence_only_under_a_second_tier_heading
     assert texts(find("5 Overige thema's\n\nVerder blijven wij aandacht houden voor het tegengaan van zwerfafval.\n"),
                  "overig_thema") == ["het tegengaan van zwerfafval"]
     assert find("3 Schoon en heel\n\nVerder blijven wij aandacht houden voor het tegengaan van zwerfafval.\n").empty
+
+
+def pdf_blocks(doc_id: str, lines: list[tuple[str, int, str]]) -> pd.DataFrame:
+    """Blocks as a PDF extractor gives them: (kind, level, text) in reading order, one page."""
+    return pd.DataFrame([{"doc_id": doc_id, "block_id": n, "page": 1, "kind": kind, "level": level, "text": text,
+                          "x0": 0.0, "top": float(n), "x1": 1.0, "bottom": float(n) + 1} for n, (kind, level, text) in enumerate(lines)])
+
+
+def test_sub_headings_read_as_paragraphs_under_a_second_tier_chapter():
+    # the extractor lost the sub-headings' font: each is a short paragraph that opens a text
+    blocks = pdf_blocks("plan", [
+        ("heading", 1, "6 Andere belangrijke veiligheidsthema's"),
+        ("paragraph", 0, "Onderstaande onderwerpen krijgen geen extra capaciteit, maar houden wel onze aandacht."),
+        ("paragraph", 0, "Veilig uitgaan in het centrum"),
+        ("paragraph", 0, "De horecaconvenant-partners en de gemeente overleggen elk kwartaal over incidenten rond de uitgaansavonden."),
+        ("paragraph", 0, "Verkeersoverlast rond scholen"),
+        ("paragraph", 0, "Samen met scholen en ouders pakken we onveilige situaties bij het halen en brengen aan."),
+        ("paragraph", 0, "Tabel 3 Meldingen verkeersoverlast"),
+        ("paragraph", 0, "In 2023 kwamen er 48 meldingen binnen, tegen 31 in het jaar daarvoor."),
+        ("heading", 1, "7 Organisatie en financiën"),
+        ("paragraph", 0, "Financiën"),
+        ("paragraph", 0, "De regie ligt bij het team Openbare Orde en Veiligheid van de gemeente."),
+    ])
+    items = find_speerpunten(documents_for("plan"), blocks).items
+    assert texts(items, "overig_thema") == ["Veilig uitgaan in het centrum", "Verkeersoverlast rond scholen"]
+    assert texts(items) == []
+
+
+def test_a_table_caption_is_not_a_sub_chapter():
+    text = """4 Onze prioriteiten
+
+4.1 Woonoverlast
+
+Overlast van buren neemt toe.
+
+4.2 Tabel 2 Meldingen per wijk
+
+4.3 Jeugd
+
+Jongerenwerk en politie trekken samen op.
+"""
+    assert texts(find(text)) == ["Woonoverlast", "Jeugd"]
+
+
+def test_one_short_line_under_a_second_tier_chapter_is_not_enough():
+    blocks = pdf_blocks("plan", [
+        ("heading", 1, "6 Reguliere werkzaamheden"),
+        ("paragraph", 0, "Voor alle andere veiligheidsthema geldt"),
+        ("paragraph", 0, "dat de bestaande afspraken met partners doorlopen en dat we jaarlijks in de driehoek bekijken of bijsturing nodig is."),
+    ])
+    assert find_speerpunten(documents_for("plan"), blocks).items.empty
+
+
+def test_a_theme_ending_in_a_frame_word_is_not_frame():
+    text = """5 Strategische thema's
+
+5.1 Een integere en weerbare organisatie
+
+Medewerkers en bestuurders weten hoe ze met bedreiging en intimidatie omgaan.
+
+5.2 Uitvoering en organisatie
+
+De aanpak van deze thema's loopt via het jaarlijkse uitvoeringsprogramma.
+"""
+    assert texts(find(text), "overig_thema") == ["Een integere en weerbare organisatie"]

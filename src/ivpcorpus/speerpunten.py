@@ -376,6 +376,11 @@ def _table_cells(unit: Unit) -> list[str]:
     return [c.strip() for c in re.split(r"\s*\|\s*|\t|\s{3,}", unit.text) if c.strip()]
 
 
+# A title line: a capital, at most eight words, no closing punctuation, not a caption.
+_PARAGRAPH_TITLE = re.compile(r"^(?!(?:tabel|figuur|grafiek|afbeelding|bron|kaart|foto)\b)[A-Z][^.:;!?]*(?<![-,])$")
+_CAPTION = re.compile(r"^(?:tabel|figuur|grafiek|afbeelding|kaart|foto)\s*\d")
+
+
 class _Finder:
     """Candidates of one plan; `find()` returns the merged items and a finding."""
 
@@ -485,12 +490,46 @@ class _Finder:
                      f"paragraaf onder hoofdstuk '{_quote(_heading_number(parent.text)[1])}' (p. {unit.page})",
                      0.75 if tier == PRIORITEIT else 0.7)
 
+    def paragraph_titles(self) -> None:
+        """Sub-headings the extractor read as paragraphs: under a heading that announces its
+        children ("Overige thema's", "Wat we blijven doen"), short unpunctuated lines that each
+        open a paragraph of text ("Mensenhandel" / "Hier zetten we de aanpak voort."). Two or
+        more are needed: one short line can be a fragment."""
+        titles: list[tuple[int, str, Unit]] = []
+
+        def close() -> None:
+            if len(titles) >= 2:
+                for i, tier, unit in titles:
+                    heading = self.sections[i].nearest
+                    self.add(tier, _clean_item(unit.text)[0], self.first_paragraph(i), unit,
+                             f"tussenkop onder '{_quote(_heading_number(heading.text)[1])}' (p. {unit.page})",
+                             0.7 if tier == PRIORITEIT else 0.65)
+            titles.clear()
+
+        for i, unit in enumerate(self.units):
+            if unit.kind == "heading":
+                close()
+                continue
+            if unit.kind != "paragraph" or not _PARAGRAPH_TITLE.match(unit.text) or len(unit.text.split()) > 8 \
+                    or self._is_frame(unit.text) \
+                    or i + 1 >= len(self.units) or self.units[i + 1].kind != "paragraph" \
+                    or len(self.units[i + 1].text.split()) <= len(unit.text.split()) or self.in_distractor_section(i):
+                continue
+            tier, heading = self.heading_tier(i)
+            if tier is not None and not self.under_goals_or_actions(i):
+                titles.append((i, tier, unit))
+        close()
+
     def _is_frame(self, title: str) -> bool:
         """A sub-chapter that is part of the plan's frame (goals, approach, analysis, the start of
         the second tier such as "Reguliere aanpak"), not an item."""
         folded = fold(title).strip(" ?:")
+        # the frame word leads the title ("Organisatie en financien", "Uitvoering en organisatie"); in
+        # "Een integere en weerbare organisatie" it is the object of a theme
+        lead = " ".join(folded.split()[:3]) + " | " + " ".join(re.sub(r"^(?:de|het|een)\s+", "", folded).split()[:3])
         return (bool(self.cues.goals_actions.search(folded)) or bool(self.cues.distractor.search(folded))
-                or bool(self.cues.structural_chapters.search(folded)) or bool(self.cues.second_tier.search(folded))
+                or bool(_CAPTION.match(folded))
+                or bool(self.cues.structural_chapters.search(lead)) or bool(self.cues.second_tier.search(folded))
                 or title.rstrip().endswith("?") or len(title.split()) > MAX_ITEM_WORDS)
 
     def first_paragraph(self, i: int) -> str:
@@ -575,6 +614,7 @@ class _Finder:
     def find(self) -> tuple[list[Candidate], str]:
         self.lists()
         self.headings()
+        self.paragraph_titles()
         self.sentences()
         self.toc()
         if not any(c.level == PRIORITEIT for c in self.candidates):

@@ -20,8 +20,15 @@ aligning the 1,616 2017-train sentences that reappear in the current dev/test fi
           obl with "door" under a passive verb -> obl:agent
   heads   cc attaches to the following conjunct (2017: to the first conjunct);
           punctuation attaches to the phrase it delimits (2017: to the root)
-  upos    possessive DET -> PRON (+ Person/Poss/PronType feats); ordinal NUM -> ADJ;
-          capitalised NOUN/ADJ/NUM inside multiword names -> PROPN;
+          reflexive obj of an inherently reflexive verb (expl:pv in the current dev data)
+          -> expl:pv
+  copula  only "zijn" is a copula now: worden/blijven/heten/... (2017 AUX cop under the
+          predicate) -> VERB heading the clause, predicate -> xcomp, clause-level
+          dependents move to the verb
+  upos    possessive DET -> PRON (+ Person/Poss/PronType feats); ordinal NUM -> ADJ
+          (not the cardinals twee/drie); PUNCT inside a name (flat) -> SYM;
+          capitalised NOUN/ADJ/NUM inside multiword names -> PROPN, except in quoted
+          titles of works ("De Rode Ridder" keeps ADJ NOUN);
           token-level corrections learned from the aligned overlap
           (e.g. als ADP->SCONJ, meer/veel PRON->ADV), only where consistent
   lemma   separable verbs get their particle (maakt ... uit -> uitmaken);
@@ -101,6 +108,50 @@ def normalise_lemma(form: str, lemma: str, upos: str) -> str:
 
 
 # --------------------------------------------------------------------------- harmonisation
+QUOTES = {"«", '"', "„", "“", "'", "‘"}
+REFLEXIVE = {"zich", "me", "mij", "ons", "je", "u"}
+# children of a 2017 copular predicate that stay with the predicate when a non-"zijn"
+# copula becomes the head (everything else is clause-level and moves to the verb)
+PRED_INTERNAL = {"det", "amod", "nmod", "nmod:poss", "case", "compound", "flat", "fixed",
+                 "nummod", "acl", "acl:relcl", "appos", "conj", "cc", "advmod", "obl", "det:poss"}
+
+
+def _is_ordinal(low: str) -> bool:
+    """tweede, derde, achtste, eerste, 21e, 3de -- not twee/drie (cardinals ending in -e)."""
+    if low.isdigit():
+        return False
+    return low.endswith(("de", "ste")) or (low.endswith("e") and low[:-1].isdigit())
+
+
+def learn_explpv(current: list[Sentence]) -> set[str]:
+    """verb lemmas whose reflexive pronoun is expl:pv (inherent reflexive) in the current data."""
+    cnt: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for s in current:
+        byid = {t.id: t for t in s.tokens}
+        for t in s.tokens:
+            if t.form.lower() in REFLEXIVE and t.upos == "PRON" and t.deprel in ("obj", "expl:pv") \
+                    and t.head in byid:
+                cnt[byid[t.head].lemma.replace("_", "").lower()][t.deprel] += 1
+    return {v for v, c in cnt.items() if c["expl:pv"] > c["obj"]}
+
+
+def restructure_copula(sent: Sentence, stats: collections.Counter) -> None:
+    """2017: worden/blijven/heten/... are AUX `cop` under the predicate. Current UD Dutch:
+    only "zijn" is a copula; the other verb is a VERB that heads the clause, with the
+    predicate as its xcomp and the clause-level dependents (subject, auxiliaries, marks,
+    adverbial clauses, punctuation, ...) attached to the verb."""
+    toks = sent.tokens
+    byid = {t.id: t for t in toks}
+    for t in toks:
+        if t.deprel != "cop" or t.lemma.lower() == "zijn" or t.head not in byid:
+            continue
+        pred = byid[t.head]
+        t.upos, t.deprel, t.head = "VERB", pred.deprel, pred.head
+        pred.deprel, pred.head = "xcomp", t.id
+        for c in toks:
+            if c.head == pred.id and c is not t and c.deprel not in PRED_INTERNAL:
+                c.head = t.id
+        stats["non-zijn cop -> VERB head + xcomp"] += 1
 def _children(sent: Sentence) -> dict[int, list[Token]]:
     ch: dict[int, list[Token]] = collections.defaultdict(list)
     for t in sent.tokens:
@@ -245,7 +296,9 @@ def reattach_cc_punct(sent: Sentence, stats: collections.Counter) -> None:
         stats["punct reattached"] += old != t.head
 
 
-def harmonise(sent: Sentence, corrections, oblarg, stats: collections.Counter) -> None:
+def harmonise(sent: Sentence, corrections, oblarg, stats: collections.Counter,
+              explpv: set[str] | None = None) -> None:
+    restructure_copula(sent, stats)
     toks = sent.tokens
     byid = {t.id: t for t in toks}
     ch = _children(sent)
@@ -267,7 +320,14 @@ def harmonise(sent: Sentence, corrections, oblarg, stats: collections.Counter) -
             t.deprel = "flat"
             stats["fixed(name)->flat"] += 1
     for hid in name_heads:
-        for g in [byid[hid]] + [c for c in ch[hid] if c.deprel == "flat"]:
+        group = [byid[hid]] + [c for c in ch[hid] if c.deprel == "flat"]
+        first = min(g.id for g in group)
+        before = [byid[i].form for i in (first - 1, first - 2) if i in byid]
+        if before and (before[0] in QUOTES or (len(before) > 1 and before[1] in QUOTES
+                                                and byid[first - 1].upos == "DET")):
+            stats["quoted title: name parts keep UPOS"] += len(group)
+            continue  # titles of works keep NOUN/ADJ in current UD ("De Rode Ridder")
+        for g in group:
             if g.upos in ("NOUN", "ADJ", "NUM") and g.form[:1].isupper() and not g.form.isupper():
                 g.upos, g.lemma = "PROPN", g.form
                 g.feats = "_" if g.upos != "NOUN" else g.feats
@@ -281,7 +341,7 @@ def harmonise(sent: Sentence, corrections, oblarg, stats: collections.Counter) -
             t.feats = f"Person={POSS[low]}|Poss=Yes|PronType=Prs"
             stats["poss det->PRON nmod:poss"] += 1
             continue
-        if t.upos == "NUM" and (low.endswith(("de", "ste", "e")) and not low.isdigit()) and t.deprel in ("nummod", "fixed", "amod", "obl", "nmod"):
+        if t.upos == "NUM" and _is_ordinal(low) and t.deprel in ("nummod", "fixed", "amod", "obl", "nmod"):
             if t.deprel == "nummod":
                 t.deprel = "amod"
             t.upos = "ADJ"
@@ -295,6 +355,14 @@ def harmonise(sent: Sentence, corrections, oblarg, stats: collections.Counter) -
                 if lemma != t.lemma.lower():
                     t.lemma = lemma
     # 3. dependency rules
+    for t in toks:
+        if t.upos == "PUNCT" and t.deprel == "flat":
+            t.upos = "SYM"
+            stats["PUNCT inside name -> SYM"] += 1
+        if explpv and t.deprel == "obj" and t.upos == "PRON" and t.form.lower() in REFLEXIVE \
+                and t.head in byid and byid[t.head].lemma.replace("_", "").lower() in explpv:
+            t.deprel = "expl:pv"
+            stats["reflexive obj -> expl:pv"] += 1
     for t in toks:
         if t.deprel == "obl" and t.head in byid:
             head = byid[t.head]
@@ -394,12 +462,13 @@ def main() -> None:
     # keyed on (form, old upos, old deprel) and applied to the non-overlapping sentences.
     corrections = learn_corrections(old, {s.norm_key: s for s in ls_dev + al_dev})
     oblarg = learn_oblarg(ls_dev + al_dev)
+    explpv = learn_explpv(ls_dev + al_dev)
     kept = []
     for s in old:
         if s.norm_key in current_by_key:
             stats["2017 sentence dropped (in current dev/test)"] += 1
             continue
-        harmonise(s, corrections, oblarg, stats)
+        harmonise(s, corrections, oblarg, stats, explpv)
         kept.append(s)
 
     rng = random.Random(a.seed)
@@ -430,6 +499,7 @@ def main() -> None:
         "test_lassysmall_tokens": write(vocab, ls_test, out / "test_lassysmall.spacy", True),
         "test_alpino_tokens": write(vocab, al_test, out / "test_alpino.spacy", True),
         "learned_corrections": len(corrections), "oblarg_pairs": len(oblarg),
+        "explpv_verbs": len(explpv),
         "rules": dict(stats.most_common()),
     }
     # strict (raw UD lemma) test copies for the strict LEMMA score

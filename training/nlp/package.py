@@ -40,7 +40,7 @@ def main() -> None:
     nlp.add_pipe("ivp_lemma_fallback", after="trainable_lemmatizer").initialize(extra_lemmas=train_lemmas)
     nlp.add_pipe("ivp_lemma_exceptions", last=True)
     nlp.meta.update({
-        "name": "ivp_nl_ud_sm", "version": "0.1.0",
+        "name": "ivp_nl_ud_sm", "version": "0.2.0",
         "description": "Dutch tok2vec/morphologizer/parser/edit-tree lemmatizer for ivpcorpus, "
                        "trained on harmonised UD Dutch LassySmall (2017 train) + current "
                        "LassySmall/Alpino dev. See MODEL_CARD.md.",

@@ -2,7 +2,7 @@
 # Build the shipped Dutch pipeline (issue 4): convert + harmonise UD Dutch, train on ONE core,
 # package into src/ivpcorpus/data/nlp_model/, evaluate on the UD test files.
 #   UD_DIR       UD Dutch folder (default ../shared/data/ud-dutch)
-#   MAX_STEPS    training steps (default from config.cfg: 12000; patience 3000)
+#   MAX_STEPS    training steps (default from config.cfg: 5200; patience 1600)
 #   PY           python (default .venv/bin/python)
 set -eu
 cd "$(dirname "$0")/../.."

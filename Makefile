@@ -27,7 +27,8 @@ test: $(STAMP)  ## the test suite (installs Debian's chromium for the report's b
 nlp-model: $(STAMP)  ## train the Dutch spaCy pipeline on UD Dutch (1 core, ~30 min) into src/ivpcorpus/data/nlp_model
 	PY=$(BIN)/python sh training/nlp/train.sh
 
-bench-nlp: $(STAMP)  ## scores on the UD Dutch test files + tokens/s on one core (needs `make nlp-model` corpora)
+bench-nlp: $(STAMP)  ## scores on the UD Dutch test files + tokens/s on one core (converts ../shared UD Dutch first, ~10 s)
+	test -f training/nlp/corpus/test_lassysmall.spacy || $(BIN)/python training/nlp/convert.py --ud-dir ../shared/data/ud-dutch --out training/nlp/corpus
 	OMP_NUM_THREADS=1 $(BIN)/python training/nlp/evaluate.py
 
 bench-topics: $(STAMP)  ## topics: s per 1,000 passages (embedding, lemmas, fit) and the zero-shot threshold sweep on $(DEMO_OUT)

@@ -154,3 +154,26 @@ def test_sentences_are_verbatim_from_shared_texts():
     for key, sentence in SENTENCES.items():
         raw = json.loads((texts / SOURCES[key]).read_text(encoding="utf8"))["text"]
         assert sentence in re.sub(r"\s+", " ", raw), key
+
+
+def test_lemma_fallback_replaces_edit_trees_applied_to_the_wrong_word_shape():
+    """Unknown predicted lemmas: the lookup table first, then the prediction only when it is
+    an unseen compound of a known head or an inflected adjective, else the surface form."""
+    from spacy.lang.nl import Dutch
+    from spacy.tokens import Doc
+
+    blank = Dutch()
+    fallback = ivpnlp.LemmaFallback(blank, "fallback")
+    fallback.initialize(table={"gesignaleerd": "signaleren", "velden": "veld"},
+                        extra_lemmas=["veld", "richten", "signaleren"])
+    cases = [  # form, pos, predicted lemma, expected lemma
+        ("gesignaleerd", "VERB", "signaleeren", "signaleren"),        # lookup table entry
+        ("gebiedsgericht", "VERB", "biedsgerichten", "gebiedsgericht"),  # participle rule on an adverb
+        ("witwassen", "NOUN", "witwass", "witwassen"),
+        ("veiligheidsvelden", "NOUN", "veiligheidsveld", "veiligheidsveld"),  # compound, known head
+        ("Peruaanse", "ADJ", "Peruaans", "Peruaans"),                   # adjective inflection
+        ("richten", "VERB", "richten", "richten"),                      # known lemma untouched
+        ("halt", "AUX", "haltn", "haltn"),                              # closed classes are left alone
+    ]
+    doc = Doc(blank.vocab, words=[c[0] for c in cases], pos=[c[1] for c in cases], lemmas=[c[2] for c in cases])
+    assert [tok.lemma_ for tok in fallback(doc)] == [c[3] for c in cases]

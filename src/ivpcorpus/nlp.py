@@ -46,9 +46,13 @@ class LemmaFallback:
     """Back the edit-tree lemmatizer with spaCy's Dutch lookup table (spacy-lookups-data).
 
     * empty lemma (no edit tree applied) -> lookup table, else the lower-cased form;
-    * NOUN/VERB/ADJ whose predicted lemma is not a known Dutch lemma (not a value of the
-      lookup table nor a lemma seen in training, e.g. ``koninginn``) -> lookup table entry
-      for the form, when there is one;
+    * NOUN/VERB/ADJ whose predicted lemma is not a known Dutch lemma (a value of the lookup
+      table or a lemma seen in training, e.g. ``koninginn``) -> lookup table entry for the
+      form; without one, the prediction stays only when it is plausible, an unseen compound
+      of a known head after a modifier the form spells unchanged (veiligheidsvelden ->
+      veiligheidsveld), else the lower-cased form: an edit tree applied to the wrong word
+      shape (gebiedsgericht -> ``biedsgerichten``, a participle rule on an adverb) is worse
+      than the surface form for topic words and features;
     * Title-case NOUN and VERB lemmas are lower-cased (UD lemmas for these are lower-case;
       sentence-initial or title-case words otherwise keep their capital).
 
@@ -78,6 +82,15 @@ class LemmaFallback:
         if get_examples is not None:
             self.known |= {t.lemma_.lower() for eg in get_examples() for t in eg.reference if t.lemma_}
 
+    MIN_HEAD = 4  # shorter known "heads" (en, eren?) would make almost any string a compound
+
+    def plausible(self, lemma: str, form: str) -> bool:
+        low = lemma.lower()
+        if low in self.known or (form.endswith("e") and low == form[:-1]):  # inflected adjective
+            return True
+        return any(low[i:] in self.known and form.startswith(low[:i])
+                   for i in range(1, len(low) - self.MIN_HEAD + 1))
+
     def lookup(self, text: str) -> str | None:
         return self.table.get(text) or self.table.get(text.lower())
 
@@ -94,7 +107,7 @@ class LemmaFallback:
                     and (tok.pos_ == "VERB" or new[1:] == new[1:].lower()):
                 new = new[0].lower() + new[1:]
             if self.check_known and new.lower() not in self.known:
-                new = self.lookup(tok.text) or new
+                new = self.lookup(tok.text) or (new if self.plausible(new, tok.lower_) else tok.lower_)
             if new != lem:
                 tok.lemma_ = new
         return doc

@@ -6,7 +6,6 @@ import collections
 import os
 import signal
 import time
-from pathlib import Path
 
 import pytest
 

@@ -77,3 +77,19 @@ def test_cache_entries_are_all_or_nothing(tmp_path, monkeypatch):
     monkeypatch.undo()
     assert store.cache_get("extract", "k2") is None  # no half entry that a resumed run would trust
     assert sorted(p.name for p in (tmp_path / "cache" / "extract").iterdir()) == ["k1"]
+
+
+def test_written_files_and_folders_get_the_normal_umask_mode(tmp_path):
+    """Colleagues sharing an output folder can read it: no mkstemp/mkdtemp private modes."""
+    old = os.umask(0o022)
+    try:
+        store = Store(tmp_path)
+        store.write("errors", errors_table(1))
+        store.cache_put("extract", "k1", {"errors": errors_table(1)})
+        store.publish()
+    finally:
+        os.umask(old)
+    entry = tmp_path / "cache" / "extract" / "k1"
+    assert entry.stat().st_mode & 0o777 == 0o755
+    assert (tmp_path / "tables" / "errors.parquet").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "ivpcorpus.duckdb").stat().st_mode & 0o777 == 0o644

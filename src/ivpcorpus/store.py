@@ -13,9 +13,11 @@ resume where an interrupted one stopped.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -68,18 +70,9 @@ class Store:
         return {p.stem: pd.read_parquet(p) for p in entry.glob("*.parquet")}
 
     def cache_put(self, stage: str, key: str, tables: dict[str, pd.DataFrame]) -> None:
-        entry = self._entry(stage, key)
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=entry.parent))
-        try:
+        with atomic_directory(self._entry(stage, key)) as tmp:
             for name, df in tables.items():
                 df.to_parquet(tmp / f"{name}.parquet", index=False)
-            if entry.exists():
-                shutil.rmtree(entry)
-            os.replace(tmp, entry)
-        finally:
-            if tmp.exists():
-                shutil.rmtree(tmp, ignore_errors=True)
 
     # -- DuckDB ------------------------------------------------------------------------------
     def publish(self) -> Path:
@@ -105,11 +98,28 @@ class Store:
         return duckdb.connect(str(self.db_path), read_only=read_only)
 
 
-def _umask_mode() -> int:
-    """The mode a plainly created file gets (mkstemp would make it private, 0600)."""
+def _umask_mode(directory: bool = False) -> int:
+    """The mode a plainly created file or folder gets (mkstemp/mkdtemp would make it private)."""
     mask = os.umask(0)
     os.umask(mask)
-    return 0o666 & ~mask
+    return (0o777 if directory else 0o666) & ~mask
+
+
+@contextlib.contextmanager
+def atomic_directory(target: Path) -> Iterator[Path]:
+    """Yield a temporary folder beside `target` to fill; it replaces `target` only when the
+    block ends without an error, so readers see the old folder, the new one or none."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        yield tmp
+        os.chmod(tmp, _umask_mode(directory=True))
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:

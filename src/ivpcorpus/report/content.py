@@ -14,7 +14,6 @@ import pandas as pd
 
 from ivpcorpus.analyse import CONVENTIONS, GEMEENTE, PLAN, SMALL_CELL, TABLE_CATALOGUE, TIER1, TIER2, split_labels
 from ivpcorpus.codebook import Codebook
-from ivpcorpus.registry import GROUPS
 from ivpcorpus.report.charts import Chart, Series, bar_chart
 from ivpcorpus.report.model import ReportTable, Section
 

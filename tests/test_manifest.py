@@ -102,3 +102,28 @@ def test_detection_accuracy_on_the_demo_corpus(repo_dir):
     assert gemeenten / len(plans) >= 0.95 and periods / len(plans) >= 0.95
     joint = [row for row, gold in plans if len(gold["gemeentecodes"]) > 1]
     assert len(joint) >= 5 and all(";" in row["municipalities"] for row in joint)
+
+
+@pytest.mark.shared
+def test_detection_from_content_alone_on_real_excerpts(shared_dir, tmp_path):
+    """The 59 real plan excerpts as HTML under neutral file names: gemeenten from the text only.
+    A place cited in running text ("rampen zoals Enschede") or a lower-case word ("leiden
+    tot") is not the plan's gemeente; what cannot be told stays empty rather than guessed."""
+    import html
+
+    registry = load_registry()
+    expected = {}
+    for i, path in enumerate(sorted((shared_dir / "dev" / "texts").glob("*.json"))):
+        plan = json.loads(path.read_text(encoding="utf-8"))
+        body = "".join(f"<p>{html.escape(line)}</p>" for line in plan["text"].splitlines() if line.strip())
+        name = f"document_{i:02d}.html"
+        (tmp_path / name).write_text(f"<html><head><title>Gemeenteblad</title></head><body>{body}</body></html>")
+        expected[name] = sorted({m.code for n in plan["municipality"] for m in registry.match_text(n)})
+    right = wrong = 0
+    for row in scan(tmp_path, registry).to_dict("records"):
+        found = sorted(filter(None, str(row["municipalities"]).split(";")))
+        right += found == expected[row["path"]]
+        wrong += bool(found) and found != expected[row["path"]]
+    print(f"real excerpts, neutral names: gemeenten right {right}, wrong {wrong}, of {len(expected)}")
+    assert right >= 0.8 * len(expected) and wrong <= 3  # measured: 49 right, 3 wrong (joint plans missing a member)
+

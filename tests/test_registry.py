@@ -82,6 +82,15 @@ def test_common_words_are_not_taken_for_gemeenten(registry):
     assert codes(registry, "Buren") == ["GM0214"]  # a file name or title that is only the name
 
 
+def test_lower_case_everyday_words_are_not_gemeenten_but_capitalised_names_are(registry):
+    # "leiden tot", "kampen met", "huizen", "houten": words in lower case, gemeenten with a capital.
+    assert codes(registry, "Het kan leiden tot overlast; gezinnen kampen met schulden in oude huizen.") == []
+    leiden, kampen, huizen = (codes(registry, name) for name in ("Leiden", "Kampen", "Huizen"))
+    assert codes(registry, "De politie in Leiden") == leiden and len(leiden) == 1
+    assert codes(registry, "integraal-veiligheidsplan-kampen") == kampen  # a file name
+    assert codes(registry, "IVP Huizen 2023-2026") == huizen
+
+
 def test_user_groups_override(registry, tmp_path):
     csv = tmp_path / "groups.csv"
     csv.write_text("gemeentecode,group\nGM0888,P10\n")  # Beek

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,7 @@ USER_FIELDS = ("title", "municipalities", "period")
 _PERIOD = re.compile(r"(?<!\d)(20\d\d|19\d\d)\s*(?:-|–|—|/|t/m|tot en met|tot)\s*(20\d\d)(?!\d)")
 _YEAR = re.compile(r"(?<![\d-])(20\d\d)(?![\d-])")
 _GENERIC_TITLE = re.compile(r"^(microsoft word|untitled|naamloos|\(?anonymous\)?|document\d*|\s*$)", re.I)
+MAX_TITLE_LINE = 100  # characters; longer cover lines are running text
 _ANNOUNCED = re.compile(r"\b[Gg]emeenten?\s+((?:[A-Z'][\w'’.()-]*(?:\s+(?:aan|en|op|de|den|van|der|bij|in|a/d)\b)*\s*){1,5})")
 
 
@@ -67,6 +69,8 @@ def detect(source_file: str, preview: Preview, registry: Registry) -> Detection:
     codes: list[str] = []
     for label, text in (("titel", title), ("titelpagina", "\n".join(cover_lines)), ("bestandsnaam", stem)):
         found = [m.code for m in registry.match_text(text)] if text else []
+        if label == "titelpagina":
+            found = _named_as_the_plans_own(found, cover_lines, preview, registry)
         if found:
             codes, where = found, label
             evidence.append(f"gemeente uit {where}: {', '.join(registry.name(c) for c in codes)}")
@@ -89,6 +93,21 @@ def detect(source_file: str, preview: Preview, registry: Registry) -> Detection:
             evidence.append(f"periode uit {label}")
             break
     return Detection(codes, period, title, "; ".join(evidence))
+
+
+def _named_as_the_plans_own(codes: list[str], cover_lines: list[str], preview: Preview,
+                            registry: Registry) -> list[str]:
+    """Gemeenten on the cover that name the plan's own: all of them when one sits in a
+    title-like line; from running text (the first page of an HTML publication) only those
+    announced as "gemeente X" or named at least twice in the preview, not a place cited as
+    an example ("rampen zoals Enschede of in Volendam")."""
+    title_codes = {m.code for ln in cover_lines if len(ln) <= MAX_TITLE_LINE for m in registry.match_text(ln)}
+    if title_codes & set(codes):
+        return codes
+    text = "\n".join(preview.page_texts)
+    mentions: Counter[str] = Counter(m.code for ln in text.splitlines() for m in registry.match_text(ln))
+    announced = {m.code for a in _ANNOUNCED.finditer(text) for m in registry.match_text("gemeente " + a.group(1))}
+    return [c for c in codes if c in announced or mentions[c] >= 2]
 
 
 def _title(metadata_title: str | None, cover_lines: list[str]) -> str:

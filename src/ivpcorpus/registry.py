@@ -36,6 +36,10 @@ COMMON_WORD_NAMES = frozenset(
      "midden groningen", "midden drenthe", "midden delfland", "waterland", "zeist", "velsen"}
 )
 ALWAYS_ANNOUNCED = frozenset({"best", "buren", "putten", "goes", "sluis", "ede", "beek", "stein", "laren", "epe"})
+# Names that are everyday words in lower case ("leiden tot", "kampen met", "huizen", "houten
+# meubels", "duiven"): in running text they count only when written with a capital, or when
+# announced or in a file name or title of names, as above.
+CAPITALISED_ONLY = frozenset({"leiden", "kampen", "huizen", "houten", "duiven", "hoorn", "voorst"})
 
 _SPLIT = re.compile(r"[^a-z0-9]+")
 
@@ -144,6 +148,9 @@ class Registry:
                 if len(codes) > 1 and not key in self.collectives:
                     continue  # ambiguous ("Bergen" without NH./L.)
                 if strict_common_words and key in COMMON_WORD_NAMES:
+                    if not _announced(text, raw_spans, i, key, mostly_names=self._mostly_names(tokens)):
+                        continue
+                if strict_common_words and key in CAPITALISED_ONLY and not text[raw_spans[i][0]].isupper():
                     if not _announced(text, raw_spans, i, key, mostly_names=self._mostly_names(tokens)):
                         continue
                 for k in range(i, i + n):

@@ -28,6 +28,10 @@ _PERIOD = re.compile(r"(?<!\d)(20\d\d|19\d\d)\s*(?:-|–|—|/|t/m|tot en met|to
 _YEAR = re.compile(r"(?<![\d-])(20\d\d)(?![\d-])")
 _GENERIC_TITLE = re.compile(r"^(microsoft word|untitled|naamloos|\(?anonymous\)?|document\d*|\s*$)", re.I)
 MAX_TITLE_LINE = 100  # characters; longer cover lines are running text
+_PLAN_WORD = re.compile(r"veiligheid|\bplan\b|beleid|\bnota\b|\bivp\b|programma\b|periode|komende", re.I)
+_OTHER_DOCUMENT = re.compile(r"(afgelopen|vorige|voorgaande|collegeprogramma|coalitie\w*|bestuursakkoord|"
+                             r"akkoord|evaluatie|terugblik\w*)\W+(?:\w+\W+){0,3}$", re.I)
+_DATE_BEFORE = re.compile(r"(\d{1,2}[-/.]\d{1,2}[-/.]|\d{1,2}\s+(jan|feb|maa|apr|mei|jun|jul|aug|sep|okt|nov|dec)\w*\s+)$", re.I)
 _ANNOUNCED = re.compile(r"\b[Gg]emeenten?\s+((?:[A-Z'][\w'’.()-]*(?:\s+(?:aan|en|op|de|den|van|der|bij|in|a/d)\b)*\s*){1,5})")
 
 
@@ -121,12 +125,27 @@ def _title(metadata_title: str | None, cover_lines: list[str]) -> str:
 
 
 def _period(text: str) -> str:
-    for m in _PERIOD.finditer(text):
-        start, end = int(m.group(1)), int(m.group(2))
-        if 0 < end - start <= 6:
+    """The plan's period in a title, file name or cover page. On a cover page, a period that
+    another document or the previous plan owns ("collegeprogramma 2018-2022", "afgelopen
+    periode (2011 - 2014)") is skipped, and in running text only one introduced by the plan
+    ("Integraal Veiligheidsbeleid 2022-2025") counts. A single year counts in a one-line text
+    (title, file name) or on a cover line that names the plan, never from a date."""
+    lines = text.splitlines() or [text]
+    for line in lines:
+        for m in _PERIOD.finditer(line):
+            start, end = int(m.group(1)), int(m.group(2))
+            before = line[:m.start()]
+            if not 0 < end - start <= 6 or _OTHER_DOCUMENT.search(before[-50:]):
+                continue
+            if len(line) > MAX_TITLE_LINE and not _PLAN_WORD.search(before[-60:]):
+                continue
             return f"{start}-{end}"
-    years = [int(y) for y in _YEAR.findall(text)]
-    return str(years[0]) if len(years) == 1 else ""
+    years = [(line, m) for line in lines for m in _YEAR.finditer(line)
+             if not _DATE_BEFORE.search(line[:m.start()])]
+    if len(years) != 1:
+        return ""
+    line, year = years[0]
+    return year.group(1) if len(lines) == 1 or _PLAN_WORD.search(line) else ""
 
 
 def scan(corpus_dir: Path, registry: Registry, existing: pd.DataFrame | None = None,

@@ -80,11 +80,7 @@ def detect(source_file: str, preview: Preview, registry: Registry) -> Detection:
             evidence.append(f"gemeente uit {where}: {', '.join(registry.name(c) for c in codes)}")
             break
     if not codes:
-        counts: dict[str, int] = {}
-        for page_text in preview.page_texts:
-            for m in _ANNOUNCED.finditer(page_text):
-                for match in registry.match_text("gemeente " + m.group(1)):
-                    counts[match.code] = counts.get(match.code, 0) + 1
+        counts = _announced_counts(preview, registry)
         frequent = sorted((c for c, n in counts.items() if n >= 2), key=lambda c: -counts[c])
         if frequent:
             codes = frequent[:1]
@@ -108,10 +104,15 @@ def _named_as_the_plans_own(codes: list[str], cover_lines: list[str], preview: P
     title_codes = {m.code for ln in cover_lines if len(ln) <= MAX_TITLE_LINE for m in registry.match_text(ln)}
     if title_codes & set(codes):
         return codes
-    text = "\n".join(preview.page_texts)
-    mentions: Counter[str] = Counter(m.code for ln in text.splitlines() for m in registry.match_text(ln))
-    announced = {m.code for a in _ANNOUNCED.finditer(text) for m in registry.match_text("gemeente " + a.group(1))}
-    return [c for c in codes if c in announced or mentions[c] >= 2]
+    announced = _announced_counts(preview, registry)
+    mentions = Counter(m.code for page in preview.page_texts for ln in page.splitlines() for m in registry.match_text(ln))
+    return [c for c in codes if announced[c] or mentions[c] >= 2]
+
+
+def _announced_counts(preview: Preview, registry: Registry) -> Counter[str]:
+    """How often each gemeente is announced as "gemeente X" in the preview's pages."""
+    return Counter(match.code for page_text in preview.page_texts for m in _ANNOUNCED.finditer(page_text)
+                   for match in registry.match_text("gemeente " + m.group(1)))
 
 
 def _title(metadata_title: str | None, cover_lines: list[str]) -> str:

@@ -82,7 +82,7 @@ class LemmaFallback:
         if get_examples is not None:
             self.known |= {t.lemma_.lower() for eg in get_examples() for t in eg.reference if t.lemma_}
 
-    MIN_HEAD = 4  # shorter known "heads" (en, eren?) would make almost any string a compound
+    MIN_HEAD = 4  # shorter known heads ("en", "eer") would make almost any string a compound
 
     def plausible(self, lemma: str, form: str) -> bool:
         low = lemma.lower()

@@ -147,10 +147,8 @@ class Registry:
                 codes = {m.code for m in matches}
                 if len(codes) > 1 and not key in self.collectives:
                     continue  # ambiguous ("Bergen" without NH./L.)
-                if strict_common_words and key in COMMON_WORD_NAMES:
-                    if not _announced(text, raw_spans, i, key, mostly_names=self._mostly_names(tokens)):
-                        continue
-                if strict_common_words and key in CAPITALISED_ONLY and not text[raw_spans[i][0]].isupper():
+                lower_case_word = key in CAPITALISED_ONLY and not text[raw_spans[i][0]].isupper()
+                if strict_common_words and (key in COMMON_WORD_NAMES or lower_case_word):
                     if not _announced(text, raw_spans, i, key, mostly_names=self._mostly_names(tokens)):
                         continue
                 for k in range(i, i + n):

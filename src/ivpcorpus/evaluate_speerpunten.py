@@ -127,3 +127,64 @@ def report(scores: Scores) -> str:
         for row in imperfect.itertuples():
             lines.append(f"  {row.doc}: {row.level} {row.n_found}/{row.n_gold}/{row.n_matched}")
     return "\n".join(lines)
+
+
+# -- the real development material, by split ---------------------------------------------------
+DEV_SOURCES = ("pdf", "texts", "secondary")
+
+
+def _excerpt_html(text: str) -> str:
+    """An excerpt as a gemeenteblad page would carry it: one paragraph per line, no title."""
+    import html
+
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in text.splitlines() if line.strip())
+    return f"<html><head><title>Gemeenteblad</title></head><body>{body}</body></html>"
+
+
+def dev_gold(dev_dir: Path, work_dir: Path) -> pd.DataFrame:
+    """Gold rows (doc, level, text, plan, source, split) for `dev_dir` (../shared/dev): the PDFs as
+    they are, and every excerpt of `texts/` and `secondary/` written into `work_dir` as HTML under
+    a neutral file name (as a user's download from a gemeenteblad would be)."""
+    dev_dir, work_dir = Path(dev_dir), Path(work_dir)
+    split = json.loads((dev_dir / "split.json").read_text(encoding="utf-8"))
+    split_of = {plan: name for name in ("tune", "check") for plan in split[name]}
+    entries = []
+    for entry in json.loads((dev_dir / "pdf" / "gold.json").read_text(encoding="utf-8")):
+        (work_dir / entry["doc"]).write_bytes((dev_dir / "pdf" / entry["doc"]).read_bytes())
+        entries.append({**entry, "source": "pdf"})
+    for source in ("texts", "secondary"):
+        for n, path in enumerate(sorted((dev_dir / source).glob("*.json"))):
+            plan = json.loads(path.read_text(encoding="utf-8"))
+            name = f"{source}_{n:03d}.html"
+            (work_dir / name).write_text(_excerpt_html(plan["text"]), encoding="utf-8")
+            entries.append({"doc": name, "plan": path.stem, "source": source, "priorities": plan["stated_priorities"],
+                            "other_themes": plan["other_themes"]})
+    (work_dir / "gold.json").write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+    gold = load_gold(work_dir / "gold.json")
+    meta = pd.DataFrame(entries)[["doc", "plan", "source"]]
+    gold = gold.merge(meta, on="doc", how="left")
+    gold["split"] = gold["plan"].map(split_of).fillna("tune")
+    return gold
+
+
+def score_by_split(items: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """Micro P/R/F1 per (split, source, level) and per (split, all sources, level)."""
+    rows = []
+    for split_name in ("tune", "check"):
+        in_split = gold[gold["split"] == split_name]
+        for source in (*DEV_SOURCES, "alle"):
+            part = in_split if source == "alle" else in_split[in_split["source"] == source]
+            if not len(part):
+                continue
+            overall = score(items, part[["doc", "level", "text"]]).overall
+            for row in overall.to_dict("records"):
+                rows.append({"split": split_name, "source": source, "plans": part["doc"].nunique(), **row})
+    return pd.DataFrame(rows)
+
+
+def report_by_split(table: pd.DataFrame) -> str:
+    lines = ["split  bron       plannen niveau         gevonden  gold  juist  precisie  recall    F1"]
+    for row in table.itertuples():
+        lines.append(f"{row.split:<6} {row.source:<10} {row.plans:>7} {row.level:<14} {row.n_found:>8} {row.n_gold:>5} "
+                     f"{row.n_matched:>6} {row.precision:>9.2f} {row.recall:>7.2f} {row.f1:>6.2f}")
+    return "\n".join(lines)

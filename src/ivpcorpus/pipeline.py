@@ -118,6 +118,7 @@ def stage_speerpunten(ctx: RunContext) -> None:
     result = find_speerpunten(ctx.tables["documents"], ctx.tables["blocks"])
     ctx.tables["speerpunten"] = result.items
     ctx.tables["speerpunt_findings"] = result.findings
+    ctx.tables["speerpunt_candidates"] = result.to_review
     atomic_write_csv(ctx.options.out_dir / "speerpunten.csv", result.items)
 
 

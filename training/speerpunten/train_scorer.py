@@ -1,0 +1,172 @@
+"""Train the speerpunten list scorer and write `src/ivpcorpus/data/speerpunten/scorer.json`.
+
+Training material: the `tune` plans of ../shared/dev (PDFs, and the excerpts of texts/ and
+secondary/ as HTML under neutral names) and the synthetic demo corpus (weighted lower: it
+shares vocabulary with nothing real, but shows every layout). A candidate list is positive
+when at least half of its items match the plan's gold items of its level.
+
+Prints leave-one-plan-out figures on `tune` (the scorer refitted without the plan, thresholds
+chosen on the other plans' out-of-fold scores) and, with --check, the frozen scorer's figures
+on `check`.
+
+    .venv/bin/python training/speerpunten/train_scorer.py [--check] [--work DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import pickle
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ivpcorpus import evaluate_speerpunten as evaluation
+from ivpcorpus.speerpunten import Finder, find_speerpunten
+from ivpcorpus.speerpunten.cues import OVERIG, PRIORITEIT, load_cues
+from ivpcorpus.speerpunten.decide import decide
+from ivpcorpus.speerpunten.forms import propose_all
+from ivpcorpus.speerpunten.plan import Plan
+from ivpcorpus.speerpunten.scoring import SCORER_PATH, ListScorer, Vocabulary, features
+from ivpcorpus.speerpunten.units import units_of
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO_WEIGHT = 0.5
+THRESHOLDS = np.round(np.arange(0.1, 0.91, 0.05), 2)
+
+
+def material(work: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(gold with plan/source/split, documents, blocks) for the dev material and the demo corpus."""
+    dev = work / "dev"
+    dev.mkdir(parents=True, exist_ok=True)
+    gold = evaluation.dev_gold(REPO.parent / "shared" / "dev", dev)
+    demo_gold = evaluation.load_gold(REPO / "corpus" / "demo" / "ground_truth.json")
+    demo_gold = demo_gold.assign(plan=demo_gold["doc"], source="demo", split="demo")
+    cache = work / "extracted.pkl"
+    if cache.exists():
+        return pickle.loads(cache.read_bytes())
+    d1, b1 = evaluation.extract_gold_documents(gold, dev, workers=2)
+    d2, b2 = evaluation.extract_gold_documents(demo_gold, REPO / "corpus" / "demo", workers=2)
+    result = (pd.concat([gold, demo_gold], ignore_index=True), pd.concat([d1, d2], ignore_index=True),
+              pd.concat([b1, b2], ignore_index=True))
+    cache.write_bytes(pickle.dumps(result))
+    return result
+
+
+def list_rows(gold: pd.DataFrame, documents: pd.DataFrame, blocks: pd.DataFrame) -> tuple[list[dict], dict]:
+    """One row per candidate list (features, label, plan, split) and the plans' (Plan, lists)."""
+    cues, vocabulary = load_cues(), Vocabulary.from_knowledge()
+    by_doc = dict(tuple(blocks.groupby("doc_id", sort=False)))
+    meta = gold.drop_duplicates("doc").set_index("doc")
+    rows, plans = [], {}
+    for doc in documents.to_dict("records"):
+        name = doc["source_file"]
+        plan = Plan(units_of(by_doc.get(doc["doc_id"], blocks.iloc[:0])), cues)
+        lists = propose_all(plan)
+        plans[name] = (plan, lists)
+        for n, candidate in enumerate(lists):
+            expected = gold.loc[(gold["doc"] == name) & (gold["level"] == candidate.level), "text"].tolist()
+            matched = evaluation.count_matches([c.text for c in candidate.items], expected)
+            rows.append({"doc": name, "list": n, "plan": meta.loc[name, "plan"], "split": meta.loc[name, "split"],
+                         "label": int(matched >= max(1, len(candidate.items) / 2)),
+                         **features(candidate, plan, lists, vocabulary)})
+    return rows, plans
+
+
+def fit(table: pd.DataFrame, names: list[str]) -> ListScorer:
+    weight = np.where(table["split"] == "demo", DEMO_WEIGHT, 1.0)
+    return ListScorer(C=0.5).fit(table[names].to_numpy(float), table["label"].to_numpy(), names, sample_weight=weight)
+
+
+def items_of(plans: dict, docs: list[str], scores: dict, scorer: ListScorer) -> pd.DataFrame:
+    """The decided items of `docs` with the given list scores, in the 'speerpunten' shape score() reads."""
+    rows = []
+    cues = load_cues()
+    for doc in docs:
+        plan, lists = plans[doc]
+        for n, candidate in enumerate(lists):
+            candidate.score = scores[(doc, n)]
+        for item in decide(lists, plan.units, cues, scorer).items:
+            rows.append({"source_file": doc, "level": item.level, "text": item.text})
+    return pd.DataFrame(rows, columns=["source_file", "level", "text"])
+
+
+def choose_thresholds(plans, docs, scores, scorer, gold) -> dict[str, float]:
+    best = {}
+    for level in (PRIORITEIT, OVERIG):
+        f1s = []
+        for t in THRESHOLDS:
+            scorer.thresholds_ = {**scorer.thresholds_, level: float(t)}
+            overall = evaluation.score(items_of(plans, docs, scores, scorer), gold[gold["doc"].isin(docs)]).overall
+            f1s.append(float(overall.set_index("level").loc[level, "f1"]))
+        # the middle of the best plateau: a threshold at the plateau's edge is fitted to single plans
+        top = max(f1s)
+        plateau = [t for t, f in zip(THRESHOLDS, f1s) if f >= top - 0.005]
+        best[level] = float(plateau[len(plateau) // 2])
+        scorer.thresholds_[level] = best[level]
+    return best
+
+
+def meta_plan(gold: pd.DataFrame, doc: str) -> str:
+    return str(gold.loc[gold["doc"] == doc, "plan"].iloc[0])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--work", type=Path, default=REPO / "training" / "speerpunten" / "work")
+    parser.add_argument("--check", action="store_true", help="also score the frozen scorer on the check split")
+    parser.add_argument("--errors", action="store_true", help="print the plans the leave-one-plan-out decision gets wrong")
+    parser.add_argument("--out", type=Path, default=REPO / "src" / "ivpcorpus" / SCORER_PATH)
+    args = parser.parse_args()
+    gold, documents, blocks = material(args.work)
+    rows, plans = list_rows(gold, documents, blocks)
+    table = pd.DataFrame(rows)
+    names = [c for c in table.columns if c not in ("doc", "list", "plan", "split", "label")]
+    train = table[table["split"].isin(["tune", "demo"])]
+    print(f"candidate lists: {len(table)} ({int(table['label'].sum())} positive); training on {len(train)} "
+          f"from {train['plan'].nunique()} plans", file=sys.stderr)
+
+    # leave one tune plan out: every tune list scored by a scorer that never saw its plan
+    tune_docs = sorted(gold.loc[gold["split"] == "tune", "doc"].unique())
+    oof = {}
+    for plan_id in sorted(train.loc[train["split"] == "tune", "plan"].unique()):
+        held = train["plan"] == plan_id
+        scorer = fit(train[~held], names)
+        for row, p in zip(train[held].itertuples(), scorer.score(train[held][names].to_dict("records"))):
+            oof[(row.doc, row.list)] = float(p)
+    demo_scores = {(r.doc, r.list): 0.0 for r in table.itertuples() if (r.doc, r.list) not in oof}
+    final = fit(train, names)
+    thresholds = choose_thresholds(plans, tune_docs, {**demo_scores, **oof}, final, gold)
+    lopo = evaluation.score_by_split(items_of(plans, tune_docs, {**demo_scores, **oof}, final).assign(),
+                                     gold[gold["doc"].isin(tune_docs)])
+    print("leave-one-plan-out on tune (thresholds " + ", ".join(f"{k} {v:.2f}" for k, v in thresholds.items()) + "):")
+    print(evaluation.report_by_split(lopo))
+    if args.errors:
+        lopo_items = items_of(plans, tune_docs, {**demo_scores, **oof}, final)
+        per_doc = evaluation.score(lopo_items, gold[gold["doc"].isin(tune_docs)]).per_document
+        for row in per_doc[per_doc["f1"] < 1].itertuples():
+            found = lopo_items.loc[(lopo_items["source_file"] == row.doc) & (lopo_items["level"] == row.level), "text"]
+            expected = gold.loc[(gold["doc"] == row.doc) & (gold["level"] == row.level), "text"]
+            print(f"  {row.doc} ({meta_plan(gold, row.doc)}) {row.level}: found {list(found)} gold {list(expected)}")
+
+    final.thresholds_ = thresholds
+    final.provenance_ = {"trained": datetime.date.today().isoformat(), "tune_plans": int(train.loc[train["split"] == "tune", "plan"].nunique()),
+                         "demo_plans": int(train.loc[train["split"] == "demo", "plan"].nunique()),
+                         "lists": int(len(train)), "positive_lists": int(train["label"].sum()), "demo_weight": DEMO_WEIGHT}
+    args.out.write_text(final.to_json() + "\n", encoding="utf-8")
+    print(f"wrote {args.out}", file=sys.stderr)
+    print("coefficients (standardised):")
+    for name, c in sorted(zip(names, final.coef_), key=lambda x: -abs(x[1]))[:15]:
+        print(f"  {name:<28} {c:+.2f}")
+
+    finder = Finder(scorer=final)
+    items = find_speerpunten(documents, blocks, finder).items
+    splits = ["tune", "check"] if args.check else ["tune"]
+    print("frozen scorer (fitted on all tune + demo):")
+    print(evaluation.report_by_split(evaluation.score_by_split(items, gold[gold["split"].isin(splits)])))
+
+
+if __name__ == "__main__":
+    main()

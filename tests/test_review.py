@@ -118,3 +118,93 @@ def test_review_cli(out_dir):
 
     result = runner.invoke(app, ["review", "export", "--out", str(out_dir / "leeg")])
     assert result.exit_code == 1
+
+
+# -- the finder's output: a person removes a wrong item and adds a missed one -------------------
+CLEAR_PLAN = """<h1>Integraal Veiligheidsplan 2025-2028 gemeente Utrecht</h1>
+<p>Onze speerpunten voor de komende vier jaar zijn:</p>
+<ul><li>Ondermijning</li><li>Zorg en veiligheid</li><li>Jeugdoverlast</li></ul>"""
+UNCLEAR_PLAN = """<h1>Veiligheidsnota 2025-2028 gemeente Zwolle</h1>
+<h2>Aandachtspunten</h2>
+<p>Er zijn verschillende aandachtspunten voor de gemeente:</p>
+<ul><li>Het winkelcentrum na sluitingstijd</li><li>De route van het station naar het centrum</li></ul>"""
+
+
+def run_to_analysis(corpus, out, monkeypatch):
+    from ivpcorpus import pipeline
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pipeline, "STAGES", [(n, s) for n, s in pipeline.STAGES if n not in ("topics", "report")])
+        pipeline.run(pipeline.RunOptions(corpus_dir=corpus, out_dir=out, workers=1, progress=False))
+    return Store(out)
+
+
+def fill_speerpunten(xlsx, decide):
+    """decide(row as dict) -> {column: value} for the cells a researcher fills in."""
+    from ivpcorpus.review import SPEERPUNT_SHEET
+
+    book = openpyxl.load_workbook(xlsx)
+    sheet = book[SPEERPUNT_SHEET]
+    header = [c.value for c in sheet[1]]
+    for r in range(2, sheet.max_row + 1):
+        row = {name: sheet.cell(r, i + 1).value for i, name in enumerate(header)}
+        for name, value in decide(row).items():
+            sheet.cell(r, header.index(name) + 1).value = value
+    book.save(xlsx)
+
+
+def test_speerpunten_review_removes_and_adds_items_on_every_later_run(tmp_path, monkeypatch):
+    from ivpcorpus.review import import_speerpunt_review, read_speerpunten_sheet
+
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    corpus.mkdir()
+    (corpus / "utrecht.html").write_text(f"<html><body>{CLEAR_PLAN}</body></html>", encoding="utf-8")
+    (corpus / "zwolle.html").write_text(f"<html><body>{UNCLEAR_PLAN}</body></html>", encoding="utf-8")
+    store = run_to_analysis(corpus, out, monkeypatch)
+    findings = store.read("speerpunt_findings").set_index("source_file")
+    assert findings.loc["utrecht.html", "status"] == "gevonden"
+    assert findings.loc["zwolle.html", "status"] == "onzeker"  # the best candidates wait for a person
+    assert store.read("speerpunten")["source_file"].eq("utrecht.html").all()
+
+    xlsx, _, _ = export_review(out, n_uncertain=2, n_check=0)
+    sheet = read_speerpunten_sheet(xlsx)
+    zwolle = sheet[sheet["source_file"] == "zwolle.html"]
+    assert "Het winkelcentrum na sluitingstijd" in set(zwolle["text"]) and (zwolle["text"] == "").sum() == 1
+
+    def decide(row):
+        if row["text"] == "De route van het station naar het centrum":
+            return {"beslissing": "geen speerpunt"}
+        if row["source_file"] == "zwolle.html" and not row["text"]:
+            return {"beslissing": "speerpunt", "correctie_tekst": "Veilig uitgaan in de binnenstad", "correctie_pagina": "1"}
+        return {}
+
+    fill_speerpunten(xlsx, decide)
+    new = import_speerpunt_review(xlsx, out, reviewer="onderzoeker")
+    assert sorted(new["action"]) == ["toevoegen", "verwijderen"]
+    for _ in range(2):  # the decisions hold on every later run
+        store = run_to_analysis(corpus, out, monkeypatch)
+        items = store.read("speerpunten")
+        zwolle_items = items.loc[items["source_file"] == "zwolle.html"]
+        assert zwolle_items["text"].tolist() == ["Veilig uitgaan in de binnenstad"]
+        assert zwolle_items["confidence"].tolist() == [1.0] and zwolle_items["thema"].iloc[0]  # labelled like any item
+        findings = store.read("speerpunt_findings").set_index("source_file")
+        assert findings.loc["zwolle.html", "status"] == "beoordeeld"
+        quality = store.read("analysis_quality").set_index("metric")["value"]
+        assert quality["plans_speerpunten_reviewed"] == 1 and quality["plans_speerpunten_onzeker"] == 0
+
+
+def test_speerpunten_review_rejects_bad_rows_and_stores_nothing(tmp_path, monkeypatch):
+    from ivpcorpus.review import import_speerpunt_review, load_speerpunt_corrections
+
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    corpus.mkdir()
+    (corpus / "zwolle.html").write_text(f"<html><body>{UNCLEAR_PLAN}</body></html>", encoding="utf-8")
+    run_to_analysis(corpus, out, monkeypatch)
+    xlsx, _, _ = export_review(out, n_uncertain=1, n_check=0)
+    fill_speerpunten(xlsx, lambda row: {"beslissing": "misschien"} if row["text"] else
+                     {"beslissing": "speerpunt", "correctie_pagina": "twee"})
+    with pytest.raises(ReviewError) as problem:
+        import_speerpunt_review(xlsx, out, reviewer="x")
+    message = str(problem.value)
+    assert "'misschien'" in message and "niets opgeslagen" in message
+    assert len(load_speerpunt_corrections(out)) == 0

@@ -454,3 +454,167 @@ Medewerkers en bestuurders weten hoe ze met bedreiging en intimidatie omgaan.
 De aanpak van deze thema's loopt via het jaarlijkse uitvoeringsprogramma.
 """
     assert texts(find(text), "overig_thema") == ["Een integere en weerbare organisatie"]
+
+
+# -- the forms real plans use (made-up examples of each family) ------------------------------
+def find_in_html(tmp_path, body: str) -> pd.DataFrame:
+    from ivpcorpus.extract import extract_document
+
+    path = tmp_path / "gemeenteblad.html"
+    path.write_text(f"<html><head><title>Gemeenteblad</title></head><body>{body}</body></html>", encoding="utf-8")
+    blocks = extract_document(path, "plan").blocks
+    return find_speerpunten(documents_for("plan"), blocks).items
+
+
+def test_official_publication_numbering_with_the_marker_on_its_own_line(tmp_path):
+    body = """<h2>Hoofdstuk 3 Prioriteiten</h2>
+<p>Voor de jaren 2025 tot en met 2028 stelt de raad de volgende prioriteiten vast:</p>
+<p>1.</p><p>Door voorlichting en toezicht het aantal fietsdiefstallen verder terugdringen.</p>
+<p>2.</p><p>Het tegengaan van drugshandel rond scholen en sportparken;</p>
+<p>3.</p><p>De digitale weerbaarheid van ondernemers vergroten.</p>
+<h2>Hoofdstuk 4 Uitvoering</h2><p>Het college werkt de prioriteiten jaarlijks uit in een uitvoeringsprogramma.</p>"""
+    assert texts(find_in_html(tmp_path, body)) == [
+        "Door voorlichting en toezicht het aantal fietsdiefstallen verder terugdringen",
+        "Het tegengaan van drugshandel rond scholen en sportparken",
+        "De digitale weerbaarheid van ondernemers vergroten"]
+
+
+def test_numbered_cells_of_a_table_are_list_items(tmp_path):
+    body = """<p>Onze speerpunten voor deze periode zijn:</p>
+<table><tr><td>1.</td><td>Overlast van verwarde personen verminderen</td></tr>
+<tr><td>2.</td><td>Ondermijnende criminaliteit in het buitengebied</td></tr>
+<tr><td>3.</td><td>Veilig verkeer rond de kernen</td></tr></table>"""
+    assert texts(find_in_html(tmp_path, body)) == ["Overlast van verwarde personen verminderen",
+                                                   "Ondermijnende criminaliteit in het buitengebied",
+                                                   "Veilig verkeer rond de kernen"]
+
+
+def test_running_sentence_in_the_foreword_keeps_pairs_and_codebook_names_whole():
+    text = """Voorwoord
+
+Veiligheid maken we samen. De komende periode zetten we vooral in op ondermijning, zorg en veiligheid, polarisatie en radicalisering en digitale veiligheid.
+
+1 Inleiding
+
+Dit plan beschrijft de aanpak.
+"""
+    assert texts(find(text)) == ["ondermijning", "zorg en veiligheid", "polarisatie en radicalisering",
+                                 "digitale veiligheid"]
+
+
+def test_announcement_and_enumeration_in_two_sentences():
+    for announcing, listing in [
+        ("Voor de nieuwe periode kiezen we vier pijlers als prioriteit.",
+         "Het gaat om woonoverlast, cybercrime, jeugdgroepen en veilig ondernemen."),
+        ("In dit plan staan de thema's met prioriteit waar we ons op richten.",
+         "Voor 2027-2030 zijn dat woonoverlast, cybercrime, jeugdgroepen en veilig ondernemen."),
+    ]:
+        text = f"2 Koers\n\nDe gemeente wil een veilige plek zijn. {announcing} {listing}\n"
+        assert texts(find(text)) == ["woonoverlast", "cybercrime", "jeugdgroepen", "veilig ondernemen"], announcing
+
+
+def test_a_run_in_numbered_list_inside_a_sentence():
+    text = "Voor deze planperiode zijn drie prioriteiten vastgesteld. Dit zijn de onderwerpen: " \
+           "1. woninginbraak 2. verkeersveiligheid rond scholen 3. arbeidsuitbuiting.\n"
+    assert texts(find(text)) == ["woninginbraak", "verkeersveiligheid rond scholen", "arbeidsuitbuiting"]
+
+
+def test_enumeration_named_before_the_words_that_make_it_the_priorities():
+    text = "Het plan werkt zeven thema's uit, waarin veilige wijken, georganiseerde criminaliteit en " \
+           "jeugdoverlast prioriteit hebben.\n"
+    assert texts(find(text)) == ["veilige wijken", "georganiseerde criminaliteit", "jeugdoverlast"]
+
+
+def test_the_plans_own_list_wins_over_the_regional_and_previous_lists():
+    text = """1 Inleiding
+
+Het regionaal beleidsplan van de politie-eenheid noemt als prioriteiten:
+• Mensenhandel
+• Cybercrime
+• Overvallen
+
+In het vorige plan waren de speerpunten:
+• Woninginbraak
+• Fietsdiefstal
+
+2 Lokale keuzes
+
+Op basis van het veiligheidsbeeld kiest de gemeente de volgende lokale prioriteiten:
+• Drugsoverlast in de wijken
+• Veilig uitgaan
+• Personen met onbegrepen gedrag
+
+Wat gaan we doen?
+• Extra toezicht in het weekend
+• Een meldpunt voor bewoners
+"""
+    items = find(text)
+    assert texts(items) == ["Drugsoverlast in de wijken", "Veilig uitgaan", "Personen met onbegrepen gedrag"]
+    assert texts(items, "overig_thema") == []
+
+
+def test_priority_chapters_with_long_titles_and_their_table_of_contents():
+    text = """Inhoud
+1 Inleiding 3
+2 Prioriteit 1: Een gezamenlijke aanpak van ondermijnende criminaliteit in stad en buitengebied 5
+3 Prioriteit 2: Jongeren die overlast veroorzaken of in de criminaliteit dreigen te raken 9
+4 Financien 12
+
+1 Inleiding
+
+Dit plan volgt het vorige plan op.
+
+2 Prioriteit 1: Een gezamenlijke aanpak van ondermijnende criminaliteit in stad en buitengebied
+
+Criminelen misbruiken loodsen en vakantieparken.
+
+3 Prioriteit 2: Jongeren die overlast veroorzaken of in de criminaliteit dreigen te raken
+
+Het aantal meldingen nam toe.
+"""
+    items = find(text)
+    assert len(texts(items)) == 2
+    assert texts(items)[0].startswith("Een gezamenlijke aanpak van ondermijnende criminaliteit")
+    assert "kop" in items["evidence"].iloc[0]  # the body's heading, not the table of contents
+
+
+def test_besides_the_regular_work_the_list_is_the_priorities():
+    text = "Naast de reguliere werkzaamheden zijn er de komende jaren drie speerpunten:\n" \
+           "• Ondermijning\n• Verkeersveiligheid\n• Jeugdoverlast\n"
+    assert texts(find(text)) == ["Ondermijning", "Verkeersveiligheid", "Jeugdoverlast"]
+
+
+def test_an_unclear_plan_is_onzeker_with_its_best_candidates_for_review():
+    text = """2 Aandachtspunten
+
+Er zijn verschillende aandachtspunten voor de gemeente:
+• Het winkelcentrum na sluitingstijd
+• De route van het station naar het centrum
+"""
+    result = find_speerpunten(documents_for("plan"), blocks_from_text("plan", text))
+    finding = result.findings.iloc[0]
+    assert result.items.empty  # no silent guess in the figures ...
+    assert finding["status"] == "onzeker" and "reviewblad" in finding["finding"]  # ... and no silent zero
+    assert result.to_review["text"].tolist() == ["Het winkelcentrum na sluitingstijd",
+                                                 "De route van het station naar het centrum"]
+    assert (result.to_review["score"] < 0.45).all()
+
+
+def test_a_document_that_makes_the_finder_fail_is_an_error_row_and_the_others_go_on(monkeypatch):
+    from ivpcorpus import speerpunten
+
+    original = speerpunten.Finder.find
+
+    def failing(self, blocks):
+        if len(blocks) and blocks["doc_id"].iloc[0] == "bad":
+            raise ValueError("kapotte blokken")
+        return original(self, blocks)
+
+    monkeypatch.setattr(speerpunten.Finder, "find", failing)
+    text = "Onze speerpunten zijn:\n• Ondermijning\n• Cybercrime\n"
+    blocks = pd.concat([blocks_from_text("bad", text), blocks_from_text("good", text)], ignore_index=True)
+    result = find_speerpunten(documents_for("bad", "good"), blocks)
+    findings = result.findings.set_index("doc_id")
+    assert findings.loc["bad", "status"] == "fout" and "kapotte blokken" in findings.loc["bad", "finding"]
+    assert findings.loc["good", "status"] == "gevonden"
+    assert set(result.items["doc_id"]) == {"good"}

@@ -396,9 +396,10 @@ def signal_summary_table(signals: pd.DataFrame, plans: pd.DataFrame) -> pd.DataF
 
 # -- quality ---------------------------------------------------------------------------------
 def quality_table(documents: pd.DataFrame, speerpunten: pd.DataFrame, errors: pd.DataFrame, plans: pd.DataFrame,
-                  registry: Registry, synthetic: bool) -> pd.DataFrame:
+                  registry: Registry, synthetic: bool, findings: pd.DataFrame | None = None) -> pd.DataFrame:
     """Key facts for the methods section, as metric / value / description (Dutch)."""
     status = documents["status"].value_counts()
+    finder = findings["status"].value_counts() if findings is not None and "status" in findings else pd.Series(dtype=int)
     labelled = speerpunten["thema"].fillna("").astype(str).str.len() > 0
     source = speerpunten["label_source"].fillna("")
     groups = registry.municipalities["group"].value_counts()
@@ -413,6 +414,10 @@ def quality_table(documents: pd.DataFrame, speerpunten: pd.DataFrame, errors: pd
          "plannen zonder herkende gemeente (tellen landelijk mee, niet per groep)"),
         ("plans_without_speerpunten", int((plans["n_prioriteit"] + plans["n_overig_thema"] == 0).sum()),
          "plannen waarin geen speerpunt is gevonden"),
+        ("plans_speerpunten_onzeker", int(finder.get("onzeker", 0)),
+         "plannen zonder duidelijke lijst van speerpunten (onzeker; in het reviewblad ter controle)"),
+        ("plans_speerpunten_reviewed", int(finder.get("beoordeeld", 0)), "plannen waarvan een persoon de speerpunten beoordeelde"),
+        ("plans_speerpunten_error", int(finder.get("fout", 0)), "plannen waarin het zoeken naar speerpunten mislukte"),
         ("speerpunten", len(speerpunten), "speerpunten en overige thema's"),
         ("speerpunten_unlabelled", int((~labelled).sum()), "speerpunten zonder label (niet in de aandelen)"),
         ("labels_review", int((source == "review").sum()), "labels door een persoon beoordeeld"),
@@ -431,7 +436,8 @@ def quality_table(documents: pd.DataFrame, speerpunten: pd.DataFrame, errors: pd
 
 # -- all together ----------------------------------------------------------------------------
 def analyse(documents: pd.DataFrame, speerpunten: pd.DataFrame, blocks: pd.DataFrame, errors: pd.DataFrame,
-            registry: Registry, codebook: Codebook, synthetic: bool = False) -> dict[str, pd.DataFrame]:
+            registry: Registry, codebook: Codebook, synthetic: bool = False,
+            findings: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """Every analysis table, keyed by its store name (see TABLE_CATALOGUE)."""
     analysed = set(documents.loc[documents["status"] != "error", "doc_id"])
     speerpunten = speerpunten[speerpunten["doc_id"].isin(analysed)]
@@ -450,6 +456,6 @@ def analyse(documents: pd.DataFrame, speerpunten: pd.DataFrame, blocks: pd.DataF
         "analysis_breakdown": breakdown_table(speerpunten, plans, municipalities, codebook),
         "analysis_signals": signals,
         "analysis_signal_summary": signal_summary_table(signals, plans),
-        "analysis_quality": quality_table(documents, speerpunten, errors, plans, registry, synthetic),
+        "analysis_quality": quality_table(documents, speerpunten, errors, plans, registry, synthetic, findings),
     }
     return tables

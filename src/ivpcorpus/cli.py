@@ -166,14 +166,28 @@ def demo_corpus(
 
 @evaluate_app.command("speerpunten")
 def evaluate_speerpunten(
-    gold: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Gold JSON: [{doc, priorities, other_themes}, ...].")],
+    gold: Annotated[Path, typer.Argument(exists=True, help="Gold JSON [{doc, priorities, other_themes}, ...], or a "
+                                         "development folder like ../shared/dev (pdf/, texts/, secondary/, split.json).")],
     store: Annotated[Path | None, typer.Option(help="OUT_DIR of a run; default: read the documents next to GOLD.")] = None,
+    check: Annotated[bool, typer.Option("--check", help="Development folder: also score the check split (only to "
+                                        "measure a change already decided on tune).")] = False,
 ) -> None:
-    """Precision, recall and F1 of the found speerpunten (prioriteit, overig_thema) against a gold file."""
+    """Precision, recall and F1 of the found speerpunten (prioriteit, overig_thema) against a gold file,
+    or per split and source (PDF, excerpts as HTML) on a development folder."""
+    import tempfile
+
     from ivpcorpus import evaluate_speerpunten as evaluation
     from ivpcorpus.speerpunten import find_speerpunten
     from ivpcorpus.store import Store
 
+    if gold.is_dir():
+        with tempfile.TemporaryDirectory() as work:
+            gold_items = evaluation.dev_gold(gold, Path(work))
+            gold_items = gold_items[gold_items["split"].isin(["tune", "check"] if check else ["tune"])]
+            documents, blocks = evaluation.extract_gold_documents(gold_items, Path(work), workers=2)
+            items = find_speerpunten(documents, blocks).items
+        typer.echo(evaluation.report_by_split(evaluation.score_by_split(items, gold_items)))
+        return
     gold_items = evaluation.load_gold(gold)
     if store is not None:
         items = Store(store).read("speerpunten")
@@ -250,12 +264,21 @@ def review_import(
     reviewer: Annotated[str, typer.Option(help="Who reviewed (stored with every correction).")] = "onbekend",
 ) -> None:
     """Validate a filled-in review sheet and store its corrections in OUT_DIR/review/corrections.csv."""
-    from ivpcorpus.review import ReviewError, corrections_path, import_review
+    from ivpcorpus.review import (
+        ReviewError, corrections_path, import_review, import_speerpunt_review, read_speerpunten_sheet,
+        speerpunt_corrections_path,
+    )
 
     try:
-        new = import_review(file, out, reviewer)
+        only_speerpunten = file.suffix.lower() == ".csv" and read_speerpunten_sheet(file) is not None
+        new = [] if only_speerpunten else import_review(file, out, reviewer)
+        decisions = import_speerpunt_review(file, out, reviewer)
     except ReviewError as problem:
         typer.echo(str(problem), err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"{len(new)} correctie(s) opgeslagen in {corrections_path(out)}; ze gaan voor op het model "
-               "bij elke volgende run en worden trainingsdata")
+    if not only_speerpunten:
+        typer.echo(f"{len(new)} correctie(s) opgeslagen in {corrections_path(out)}; ze gaan voor op het model "
+                   "bij elke volgende run en worden trainingsdata")
+    if len(decisions):
+        typer.echo(f"{len(decisions)} beslissing(en) over speerpunten opgeslagen in {speerpunt_corrections_path(out)}; "
+                   "ze gelden vanaf de volgende `ivpcorpus run`")

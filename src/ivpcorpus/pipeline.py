@@ -115,11 +115,18 @@ def _extract_key(doc_id: str) -> str:
 
 def stage_speerpunten(ctx: RunContext) -> None:
     """Each plan's priorities and second tier, with page, quote and confidence; a finding per document."""
+    from ivpcorpus.review import load_speerpunt_corrections
+    from ivpcorpus.speerpunten.corrections import apply_speerpunt_corrections
+
     result = find_speerpunten(ctx.tables["documents"], ctx.tables["blocks"])
-    ctx.tables["speerpunten"] = result.items
-    ctx.tables["speerpunt_findings"] = result.findings
+    corrections = load_speerpunt_corrections(ctx.options.out_dir)
+    items, findings = apply_speerpunt_corrections(result.items, result.findings, ctx.tables["documents"], corrections)
+    ctx.tables["speerpunten"] = items
+    ctx.tables["speerpunt_findings"] = findings
     ctx.tables["speerpunt_candidates"] = result.to_review
-    atomic_write_csv(ctx.options.out_dir / "speerpunten.csv", result.items)
+    if len(corrections):
+        ctx.tables["speerpunt_corrections"] = corrections
+    atomic_write_csv(ctx.options.out_dir / "speerpunten.csv", items)
 
 
 def stage_classify(ctx: RunContext) -> None:
@@ -170,7 +177,7 @@ def stage_analyse(ctx: RunContext) -> None:
                  or analyse.carries_synthetic_marker(ctx.tables["pages"]))
     ctx.tables.update(analyse.analyse(
         ctx.tables["documents"], ctx.tables["speerpunten"], ctx.tables["blocks"], ctx.tables["errors"],
-        ctx.registry, load_codebook(), synthetic=synthetic))
+        ctx.registry, load_codebook(), synthetic=synthetic, findings=ctx.tables.get("speerpunt_findings")))
 
 
 def stage_report(ctx: RunContext) -> None:
@@ -230,7 +237,7 @@ def _code_version() -> str:
     root = Path(__file__).parent
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".yaml", ".csv", ".j2", ".css"}:
+        if path.is_file() and path.suffix in {".py", ".yaml", ".csv", ".j2", ".css", ".json"}:
             digest.update(path.read_bytes())
     return digest.hexdigest()
 

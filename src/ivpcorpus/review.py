@@ -14,6 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from ivpcorpus.codebook import Codebook, load_codebook
+from ivpcorpus.speerpunten import item_id
+from ivpcorpus.speerpunten.corrections import SPEERPUNT_CORRECTION_COLUMNS
 from ivpcorpus.report.xlsx import cell_value
 from ivpcorpus.store import Store, atomic_write_csv
 
@@ -27,6 +29,13 @@ SHEET_COLUMNS = ["item_id", "source_file", "page", "text", "context", "thema", "
                  "label_confidence", "top3", "label_evidence", "reden", *FILL_COLUMNS]
 REVIEW_SHEET = "beoordeling"
 CODEBOOK_SHEET = "codeboek"
+# The finder's output for a person: items of unclear plans, candidates, and rows to add a missed item.
+SPEERPUNT_SHEET = "speerpunten"
+SPEERPUNT_CORRECTIONS_FILE = "speerpunt_corrections.csv"
+DECISIONS = {"geen speerpunt": "verwijderen", "speerpunt": "toevoegen"}
+SPEERPUNT_FILL_COLUMNS = ["beslissing", "correctie_niveau", "correctie_tekst", "correctie_pagina", "opmerking"]
+SPEERPUNT_SHEET_COLUMNS = ["doc_id", "source_file", "plan_status", "item_id", "level", "text", "page", "evidence",
+                           "score", "reden", *SPEERPUNT_FILL_COLUMNS]
 
 
 class ReviewError(ValueError):
@@ -43,6 +52,18 @@ def load_corrections(out_dir: Path) -> pd.DataFrame:
     if not path.exists():
         return pd.DataFrame(columns=CORRECTION_COLUMNS)
     return pd.read_csv(path, dtype=str, keep_default_na=False)[CORRECTION_COLUMNS]
+
+
+def speerpunt_corrections_path(out_dir: Path) -> Path:
+    return Path(out_dir) / REVIEW_DIR / SPEERPUNT_CORRECTIONS_FILE
+
+
+def load_speerpunt_corrections(out_dir: Path) -> pd.DataFrame:
+    """The history of a person's decisions on found speerpunten (empty when there are none)."""
+    path = speerpunt_corrections_path(out_dir)
+    if not path.exists():
+        return pd.DataFrame(columns=SPEERPUNT_CORRECTION_COLUMNS)
+    return pd.read_csv(path, dtype=str, keep_default_na=False)[SPEERPUNT_CORRECTION_COLUMNS]
 
 
 def latest_corrections(history: pd.DataFrame) -> pd.DataFrame:
@@ -68,6 +89,28 @@ def select_for_review(labelled: pd.DataFrame, n_uncertain: int = 40, n_check: in
     return selection[SHEET_COLUMNS].reset_index(drop=True)
 
 
+UNCLEAR_STATUSES = ("onzeker", "geen", "fout")
+
+
+def select_speerpunten_for_review(items: pd.DataFrame, findings: pd.DataFrame, candidates: pd.DataFrame) -> pd.DataFrame:
+    """Per plan whose speerpunten are unclear (status onzeker, geen, fout): its found items, the
+    finder's best candidates (which do not count until a person accepts them) and an empty row
+    to add a missed item."""
+    rows = []
+    for plan in findings[findings["status"].isin(UNCLEAR_STATUSES)].itertuples():
+        base = {"doc_id": plan.doc_id, "source_file": plan.source_file, "plan_status": plan.status}
+        for item in items[items["doc_id"] == plan.doc_id].itertuples():
+            rows.append({**base, "item_id": item.item_id, "level": item.level, "text": item.text, "page": item.page,
+                         "evidence": item.evidence, "score": item.confidence, "reden": "gevonden, plan onzeker"})
+        for candidate in candidates[candidates["doc_id"] == plan.doc_id].itertuples():
+            rows.append({**base, "item_id": item_id(plan.doc_id, candidate.level, candidate.text), "level": candidate.level,
+                         "text": candidate.text, "page": candidate.page, "evidence": candidate.evidence,
+                         "score": candidate.score, "reden": "kandidaat, telt pas mee na 'speerpunt'"})
+        rows.append({**base, "reden": f"ontbrekend speerpunt? vul beslissing 'speerpunt' en correctie_tekst in ({plan.finding})"})
+    sheet = pd.DataFrame(rows, columns=SPEERPUNT_SHEET_COLUMNS)
+    return sheet.fillna("")
+
+
 def codebook_table(codebook: Codebook) -> pd.DataFrame:
     """The codebook for the researcher: thema's (with veld) and landelijke prioriteiten."""
     themes = [{"soort": "thema", "id": t.id, "naam": t.name, "veld": t.veld, "gebruik_voor": t.use_for} for t in codebook.themes]
@@ -76,8 +119,10 @@ def codebook_table(codebook: Codebook) -> pd.DataFrame:
     return pd.DataFrame(themes + lps)
 
 
-def write_review_workbook(sheet: pd.DataFrame, codebook: Codebook, path: Path) -> Path:
-    """Excel file: the review sheet (dropdown of thema ids in correctie_thema) and the codebook."""
+def write_review_workbook(sheet: pd.DataFrame, codebook: Codebook, path: Path,
+                          speerpunten_sheet: pd.DataFrame | None = None) -> Path:
+    """Excel file: the review sheet (dropdown of thema ids in correctie_thema), the codebook and,
+    when given, the sheet of unclear plans' speerpunten (dropdowns for the decision and level)."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
@@ -116,11 +161,40 @@ def write_review_workbook(sheet: pd.DataFrame, codebook: Codebook, path: Path) -
     review.add_data_validation(validation)
     validation.add(f"{thema_col}2:{thema_col}{max(len(sheet), 1) + 1}")
     review.freeze_panes = "B2"
+    if speerpunten_sheet is not None:
+        _add_speerpunten_sheet(book, speerpunten_sheet)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     book.save(tmp)
     tmp.replace(path)
     return path
+
+
+def _add_speerpunten_sheet(book, sheet: pd.DataFrame) -> None:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    found = book.create_sheet(SPEERPUNT_SHEET, 1)
+    found.append(list(sheet.columns))
+    for row in sheet.itertuples(index=False):
+        found.append([cell_value(v) for v in row])
+    columns = list(sheet.columns)
+    for cell in found[1]:
+        cell.font = Font(bold=True)
+    for name in SPEERPUNT_FILL_COLUMNS:
+        found.cell(1, columns.index(name) + 1).fill = PatternFill("solid", fgColor="FFF2CC")
+    found.cell(1, columns.index("beslissing") + 1).comment = Comment(
+        "'speerpunt': telt mee (een kandidaat, of een ontbrekend speerpunt met correctie_tekst); "
+        "'geen speerpunt': telt niet mee. Leeg = niet beoordeeld.", "ivpcorpus")
+    last = max(len(sheet), 1) + 1
+    for name, choices in (("beslissing", DECISIONS), ("correctie_niveau", ("prioriteit", "overig_thema"))):
+        letter = get_column_letter(columns.index(name) + 1)
+        validation = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
+        found.add_data_validation(validation)
+        validation.add(f"{letter}2:{letter}{last}")
+    found.freeze_panes = "D2"
 
 
 def export_review(out_dir: Path, n_uncertain: int = 40, n_check: int = 10, seed: int = 0,
@@ -130,11 +204,19 @@ def export_review(out_dir: Path, n_uncertain: int = 40, n_check: int = 10, seed:
     if "label_source" not in labelled.columns:
         raise ReviewError(f"de speerpunten in {out_dir} hebben nog geen labels; draai eerst de classificatie")
     sheet = select_for_review(labelled, n_uncertain, n_check, seed)
+    store = Store(out_dir)
+    speerpunten_sheet = None
+    if store.has("speerpunt_findings"):
+        candidates = store.read("speerpunt_candidates") if store.has("speerpunt_candidates") else \
+            pd.DataFrame(columns=["doc_id", "level", "text", "page", "evidence", "score"])
+        speerpunten_sheet = select_speerpunten_for_review(labelled, store.read("speerpunt_findings"), candidates)
     stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%d-%H%M%S")
     folder = Path(out_dir) / REVIEW_DIR
-    xlsx = write_review_workbook(sheet, load_codebook(), folder / f"beoordeling-{stamp}.xlsx")
+    xlsx = write_review_workbook(sheet, load_codebook(), folder / f"beoordeling-{stamp}.xlsx", speerpunten_sheet)
     csv = folder / f"beoordeling-{stamp}.csv"
     atomic_write_csv(csv, sheet)
+    if speerpunten_sheet is not None:
+        atomic_write_csv(folder / f"speerpunten-{stamp}.csv", speerpunten_sheet)
     return xlsx, csv, len(sheet)
 
 
@@ -211,4 +293,97 @@ def import_review(path: Path, out_dir: Path, reviewer: str, now: datetime | None
             store.write("speerpunten", apply_corrections(labelled, history))
             atomic_write_csv(Path(out_dir) / "speerpunten.csv", store.read("speerpunten"))
     store.publish()
+    return new
+
+
+# -- the finder's output: decisions on speerpunten ---------------------------------------------
+def read_speerpunten_sheet(path: Path) -> pd.DataFrame | None:
+    """The filled-in speerpunten sheet of a workbook from `export_review` (or its .csv); None when
+    the file has none."""
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            names = load_workbook(path, read_only=True).sheetnames
+        except Exception as error:  # openpyxl raises many kinds for a file that is no workbook
+            raise ReviewError(f"{path.name}: geen leesbaar Excel-bestand ({type(error).__name__})") from None
+        if SPEERPUNT_SHEET not in names:
+            return None
+        sheet = pd.read_excel(path, sheet_name=SPEERPUNT_SHEET, dtype=str)
+    elif path.suffix.lower() == ".csv":
+        sheet = pd.read_csv(path, dtype=str, keep_default_na=False)
+        if "beslissing" not in sheet.columns:
+            return None
+    else:
+        raise ReviewError(f"{path.name}: verwacht een .xlsx- of .csv-bestand uit `ivpcorpus review export`")
+    missing = [c for c in ("doc_id", "item_id", "beslissing") if c not in sheet.columns]
+    if missing:
+        raise ReviewError(f"{path.name}: kolom(men) {missing} ontbreken in het blad '{SPEERPUNT_SHEET}'")
+    return sheet.fillna("")
+
+
+def parse_speerpunt_corrections(sheet: pd.DataFrame, documents: pd.DataFrame, known_items: set[str], reviewer: str,
+                                now: datetime | None = None, source_file: str = "") -> pd.DataFrame:
+    """Validated decisions from a filled-in speerpunten sheet; every bad row is reported at once.
+
+    'geen speerpunt' removes the row's item (it must be a found item or a candidate); 'speerpunt'
+    adds the row's text (or correctie_tekst, for a missed item) at its level and page."""
+    stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+    doc_ids = set(documents["doc_id"])
+    problems, rows = [], []
+    for i, row in sheet.reset_index(drop=True).iterrows():
+        decision = str(row["beslissing"]).strip().lower()
+        if not decision:
+            continue
+        where = f"rij {i + 2} ({row['doc_id']})"
+        if decision not in DECISIONS:
+            problems.append(f"{where}: beslissing '{decision}' is geen van {sorted(DECISIONS)}")
+            continue
+        if row["doc_id"] not in doc_ids:
+            problems.append(f"{where}: onbekend document")
+            continue
+        level = str(row.get("correctie_niveau", "")).strip() or str(row.get("level", "")).strip() or "prioriteit"
+        text = " ".join(str(row.get("correctie_tekst", "")).split()) or " ".join(str(row.get("text", "")).split())
+        page = str(row.get("correctie_pagina", "")).strip() or str(row.get("page", "")).strip() or "0"
+        if level not in ("prioriteit", "overig_thema"):
+            problems.append(f"{where}: niveau '{level}' is geen prioriteit of overig_thema")
+            continue
+        if not page.removesuffix(".0").isdigit():
+            problems.append(f"{where}: pagina '{page}' is geen getal")
+            continue
+        action = DECISIONS[decision]
+        if action == "verwijderen" and row["item_id"] not in known_items:
+            problems.append(f"{where}: item '{row['item_id']}' staat niet in de opslag")
+            continue
+        if action == "toevoegen" and not text:
+            problems.append(f"{where}: 'speerpunt' zonder tekst; vul correctie_tekst in")
+            continue
+        key = row["item_id"] if action == "verwijderen" else item_id(row["doc_id"], level, text)
+        rows.append({"doc_id": row["doc_id"], "action": action, "item_id": key, "level": level, "text": text,
+                     "page": page.removesuffix(".0"), "reviewer": reviewer, "reviewed_at": stamp,
+                     "note": row.get("opmerking", ""), "source_file": source_file})
+    if problems:
+        raise ReviewError("speerpunten niet geïmporteerd, niets opgeslagen:\n  " + "\n  ".join(problems))
+    return pd.DataFrame(rows, columns=SPEERPUNT_CORRECTION_COLUMNS)
+
+
+def import_speerpunt_review(path: Path, out_dir: Path, reviewer: str, now: datetime | None = None) -> pd.DataFrame:
+    """Validate the speerpunten sheet of a filled-in file and append its decisions to
+    OUT_DIR/review/speerpunt_corrections.csv; every later run applies them (and they count in
+    every figure). Returns the new decisions (empty when the file has no such sheet)."""
+    sheet = read_speerpunten_sheet(path)
+    if sheet is None:
+        return pd.DataFrame(columns=SPEERPUNT_CORRECTION_COLUMNS)
+    store = Store(out_dir)
+    if not store.has("documents"):
+        raise ReviewError(f"{out_dir} bevat geen run; draai eerst `ivpcorpus run`")
+    known = set(store.read("speerpunten")["item_id"]) if store.has("speerpunten") else set()
+    if store.has("speerpunt_candidates"):
+        candidates = store.read("speerpunt_candidates")
+        known |= {item_id(d, lvl, t) for d, lvl, t in zip(candidates["doc_id"], candidates["level"], candidates["text"])}
+    new = parse_speerpunt_corrections(sheet, store.read("documents"), known, reviewer, now, Path(path).name)
+    if len(new):
+        history = pd.concat([load_speerpunt_corrections(out_dir), new], ignore_index=True)
+        atomic_write_csv(speerpunt_corrections_path(out_dir), history)
     return new

@@ -20,7 +20,7 @@ SURE_SCORE = 0.6
 # With no list above the threshold, the best list still scored this high is offered for review.
 REVIEW_FLOOR = 0.1
 
-STATUSES = ("gevonden", "onzeker", "geen", "bewust_geen", "niet_gelezen", "fout")
+STATUSES = ("gevonden", "onzeker", "geen", "bewust_geen", "niet_gelezen", "fout", "beoordeeld")
 
 
 @dataclass

@@ -18,7 +18,7 @@ NUMBERED_PRIORITY = re.compile(r"^\s*(prioriteit|speerpunt|focuspunt)\s+(\d{1,2}
 _TOC_LOST_CHAPTER = re.compile(r"^\s*(?:[•*\-–]\s*)?(?P<title>[^\d\s][^\d]{1,90}?)\s+(?P<page>\d{1,3})\s+(?P<chapter>\d{1,2})\.1\s")
 # "Lokale speerpunten per gemeente": the sub-chapters are places, not items.
 _PER_PLACE = re.compile(r"\bper (gemeente|kern|wijk|dorp|stadsdeel)")
-_TOC_LINE = re.compile(r"^(?P<title>.*?\S)\s*(?:\.{2,}|…+)?\s+(?P<page>\d{1,3})$")
+_TOC_LINE = re.compile(r"^(?P<title>.*?[^\s.…])(?:\s*(?:\.{2,}|…+)\s*|\s+)(?P<page>\d{1,3})$")
 _TOC_INLINE = re.compile(r"(?:^|\s)(?P<number>\d{1,2}(?:\.\d{1,2}){0,2})\.?\s+(?P<title>[^\d\s][^\d]{1,90}?)\s+(?P<page>\d{1,3})(?=\s+\d{1,2}(?:\.\d{1,2}){0,2}\.?\s|\s*$)")
 
 

@@ -188,3 +188,22 @@ def test_evaluate_cli_reports_scores(tmp_path):
     pd.DataFrame({"item_text": ["x"], "thema": ["ondermijnig"], "also": [""], "landelijke_prioriteiten": [""]}).to_csv(bad, index=False)
     result = CliRunner().invoke(app, ["evaluate", "classification", str(bad)])
     assert result.exit_code == 1 and "ondermijnig" in result.output
+
+
+def test_confidence_is_calibrated_out_of_fold_not_on_the_training_items():
+    """With labels the wording cannot predict, the model still fits its training items, but the
+    reported confidence follows the out-of-fold accuracy."""
+    import random
+
+    rng = random.Random(0)
+    themes = ["veelvoorkomende_criminaliteit", "woonoverlast_sociale_kwaliteit", "verkeersveiligheid", "ondermijning"]
+    words = ["straat", "plein", "park", "haven", "dorp", "wijk", "markt", "brug", "school", "station"]
+    texts = [f"Aandacht voor {rng.choice(words)} {rng.choice(words)} {n}" for n in range(120)]
+    labels = [rng.choice(themes) for _ in texts]
+    plans = [f"plan{n % 12}" for n in range(len(texts))]
+    clf = SpeerpuntClassifier().fit(pd.DataFrame({"text": texts, "plan": plans}), labels)
+    oof = clf.confidence_calibration_["oof_accuracy"]
+    assert oof < 0.5  # the labels are noise: out of fold the model is mostly wrong
+    confidence = clf.predict_labels(pd.DataFrame({"text": texts}))["confidence"]
+    assert abs(confidence.mean() - oof) < 0.15
+    assert clf.predict_proba(texts).max(axis=1).mean() > confidence.mean()

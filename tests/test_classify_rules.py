@@ -173,3 +173,24 @@ def test_every_thema_is_reachable(knowledge):
 def test_criminal_exploitation_of_adults_is_not_ondermijning(knowledge):
     decision = label("Criminele uitbuiting van kwetsbare volwassenen", knowledge)
     assert (decision.thema, decision.landelijke_prioriteiten) == ("mensenhandel", ("mensenhandel",))
+
+
+@pytest.mark.parametrize("text, thema", [
+    # Bare youth is jeugd_algemeen; youth that names its problem gets the specific youth theme.
+    ("Jongeren", "jeugd_algemeen"),
+    ("Jeugd: overlast en criminaliteit", "jeugdoverlast_jeugdcriminaliteit"),
+    ("Jongeren en criminaliteit", "jeugdoverlast_jeugdcriminaliteit"),
+    ("Jeugd, alcohol en drugs", "alcohol_drugs_jeugd"),
+    # Veelvoorkomende criminaliteit and High Impact Crimes are not ondermijning, even beside it.
+    ("Vermogenscriminaliteit", "veelvoorkomende_criminaliteit"),
+    ("High Impact Crimes en drugshandel", "veelvoorkomende_criminaliteit"),
+    ("Georganiseerde criminaliteit", "ondermijning"),
+    # Zorg en veiligheid vs. woonoverlast: the person's care need leads, also when framed as overlast.
+    ("Overlast door kwetsbare personen", "zorg_en_veiligheid"),
+    ("Woonoverlast en burenruzies", "woonoverlast_sociale_kwaliteit"),
+    # Informatiepositie vs. ondermijning: the wording leads.
+    ("Informatiegestuurd werken tegen ondermijning", "informatiepositie"),
+    ("Ondermijning: een sterke informatiepositie", "ondermijning"),
+])
+def test_decision_rules_for_the_frequent_confusions(text, thema, knowledge):
+    assert label(text, knowledge).thema == thema

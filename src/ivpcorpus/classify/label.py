@@ -57,7 +57,8 @@ def correction_training_items(corrections: pd.DataFrame) -> pd.DataFrame:
 
 def train_classifier(items: pd.DataFrame, **params) -> SpeerpuntClassifier:
     """Fit a SpeerpuntClassifier on training items (TRAINING_COLUMNS)."""
-    return SpeerpuntClassifier(**params).fit(items[["text", "context"]], items["thema"])
+    columns = ["text", "context", "plan"] if "plan" in items.columns else ["text", "context"]
+    return SpeerpuntClassifier(**params).fit(items[columns], items["thema"])
 
 
 def default_classifier(corrections: pd.DataFrame | None = None, extra_items: pd.DataFrame | None = None) -> SpeerpuntClassifier:

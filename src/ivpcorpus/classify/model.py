@@ -91,16 +91,20 @@ class SpeerpuntClassifier(ClassifierMixin, BaseEstimator):
     context_weight : how far terms in the context shift the model when the item names no theme.
     use_lemmas : word features on lemmas from `ivpcorpus.nlp` instead of normalised words.
     calibration_folds : folds of CalibratedClassifierCV (sigmoid).
+    confidence_folds : folds (grouped by `plan` when X has that column) of the out-of-fold
+        predictions the reported confidence is calibrated on; 0 reports the raw probability.
     """
 
     def __init__(self, C: float = 10.0, use_knowledge: bool = True, codebook_item_weight: float = 0.5,
-                 context_weight: float = 0.5, use_lemmas: bool = False, calibration_folds: int = 3):
+                 context_weight: float = 0.5, use_lemmas: bool = False, calibration_folds: int = 3,
+                 confidence_folds: int = 5):
         self.C = C
         self.use_knowledge = use_knowledge
         self.codebook_item_weight = codebook_item_weight
         self.context_weight = context_weight
         self.use_lemmas = use_lemmas
         self.calibration_folds = calibration_folds
+        self.confidence_folds = confidence_folds
 
     # -- training ----------------------------------------------------------------------------
     def _features(self) -> FeatureUnion:
@@ -122,10 +126,13 @@ class SpeerpuntClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"unknown thema id(s) in y: {unknown}; ids come from the codebook")
         weights = np.ones(len(texts)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
 
+        # Every codebook item stands `calibration_folds` times (at a share of the weight), so each
+        # thema can be stratified over the calibration folds even when no labelled item has it.
         book_texts, book_labels = codebook_items(knowledge)
-        train_texts = texts + book_texts
-        train_y = np.concatenate([y, np.asarray(book_labels, dtype=object)])
-        train_w = np.concatenate([weights, np.full(len(book_texts), self.codebook_item_weight)])
+        repeat = self.calibration_folds
+        train_texts = texts + book_texts * repeat
+        train_y = np.concatenate([y, np.asarray(book_labels * repeat, dtype=object)])
+        train_w = np.concatenate([weights, np.full(len(book_texts) * repeat, self.codebook_item_weight / repeat)])
 
         self.features_ = self._features().fit(train_texts)
         folds = StratifiedKFold(n_splits=self.calibration_folds, shuffle=True, random_state=0)
@@ -137,11 +144,50 @@ class SpeerpuntClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = self.model_.classes_
 
         # How often the knowledge is right where it decides, on the training items (Laplace-smoothed):
-        # the probability its decisions carry.
+        # the probability mass its decisions carry among the thema's. It is measured on the items
+        # the rules were written from, so it is not reported as the confidence (see below).
         decisions = [decide(t, knowledge) for t in texts]
         decided = [(d.thema == label) for d, label in zip(decisions, y) if d is not None]
         self.knowledge_precision_ = (sum(decided) + 1) / (len(decided) + 2)
+        self.confidence_calibration_ = self._calibrate_confidence(X, y, sample_weight) if self.confidence_folds else None
         return self
+
+    def _calibrate_confidence(self, X, y, sample_weight) -> dict:
+        """A logistic map from (top probability, margin to the second, knowledge decided or not)
+        to the chance that the top thema is right, fitted on out-of-fold predictions: every item
+        is predicted by a classifier that never saw it (nor its plan, when X has `plan`), so the
+        confidence never rests on the items it is reported for."""
+        from sklearn.model_selection import GroupKFold, KFold
+
+        items = X.reset_index(drop=True) if isinstance(X, pd.DataFrame) else pd.DataFrame({"text": list(X)})
+        groups = items["plan"] if "plan" in items.columns and items["plan"].nunique() >= self.confidence_folds else None
+        splitter = GroupKFold(self.confidence_folds) if groups is not None else \
+            KFold(self.confidence_folds, shuffle=True, random_state=0)
+        weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        rows, correct = [], []
+        for train, test in splitter.split(items, y, groups):
+            inner = self.get_params() | {"confidence_folds": 0}
+            fold = SpeerpuntClassifier(**inner).fit(items.iloc[train], y[train],
+                                                    None if weights is None else weights[train])
+            proba, decisions, _ = fold._explain(items.iloc[test])
+            for row, decision, label in zip(proba, decisions, y[test]):
+                rows.append(_confidence_features(row, decision))
+                correct.append(fold.classes_[row.argmax()] == label)
+        if len(set(correct)) < 2:  # all right (or all wrong) out of fold: nothing to fit, Laplace estimate
+            return {"constant": (sum(correct) + 1) / (len(correct) + 2)}
+        model = LogisticRegression(C=1.0).fit(np.array(rows), np.array(correct))
+        return {"coef": model.coef_[0].tolist(), "intercept": float(model.intercept_[0]),
+                "n": len(correct), "oof_accuracy": float(np.mean(correct))}
+
+    def confidence(self, proba_row: np.ndarray, decision: Decision | None) -> float:
+        """The calibrated chance that the top thema of one prediction is right."""
+        calibration = self.confidence_calibration_
+        if calibration is None:
+            return float(proba_row.max())
+        if "constant" in calibration:
+            return float(calibration["constant"])
+        z = float(np.dot(calibration["coef"], _confidence_features(proba_row, decision)) + calibration["intercept"])
+        return 1 / (1 + np.exp(-z))
 
     # -- prediction --------------------------------------------------------------------------
     def _explain(self, X) -> tuple[np.ndarray, list[Decision | None], list[str]]:
@@ -210,11 +256,17 @@ class SpeerpuntClassifier(ClassifierMixin, BaseEstimator):
                 "also": "|".join(also),
                 "veld": codebook.veld_of(thema),
                 "landelijke_prioriteiten": "|".join(lps),
-                "confidence": float(proba[row, order[0]]),
+                "confidence": self.confidence(proba[row], decision),
                 "top3": "|".join(f"{self.classes_[i]}={proba[row, i]:.2f}" for i in order[:3]),
                 "evidence": evidence,
             })
         return pd.DataFrame(rows, columns=PREDICTION_COLUMNS)
+
+
+def _confidence_features(proba_row: np.ndarray, decision: Decision | None) -> list[float]:
+    top, second = np.sort(proba_row)[::-1][:2] if len(proba_row) > 1 else (proba_row.max(), 0.0)
+    logit = np.log(np.clip(top, 1e-4, 1 - 1e-4) / (1 - np.clip(top, 1e-4, 1 - 1e-4)))
+    return [float(logit), float(top - second), float(decision is not None)]
 
 
 def codebook_items(knowledge: Knowledge) -> tuple[list[str], list[str]]:

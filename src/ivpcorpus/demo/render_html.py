@@ -6,6 +6,7 @@ WeasyPrint reports per page (`page.anchors`), so the ground truth knows where it
 
 from __future__ import annotations
 
+import os
 import random
 from html import escape
 from pathlib import Path
@@ -16,6 +17,10 @@ from ivpcorpus.demo.model import (
 
 # Fixed metadata so that the same seed gives the same bytes.
 FIXED_DATE = "2024-01-01T00:00:00Z"
+# Newer WeasyPrint/fontTools stamp every embedded font subset with the time of writing unless
+# SOURCE_DATE_EPOCH is set; this is the modification date the DejaVu fonts carry (2023-03-10),
+# so subsets keep it and the same seed gives the same bytes with any of these versions.
+FONT_DATE_EPOCH = "1678437335"
 
 BODY_FONTS = ("DejaVu Sans", "DejaVu Serif", "DejaVu Sans Condensed")
 ACCENTS = ("#1f5f8b", "#7a1f3d", "#2e6b30", "#8a5a00", "#4b3f8f", "#00707a")
@@ -124,7 +129,15 @@ def render_weasyprint(doc: Document, layout: str, rng: random.Random, path: Path
     for number, page in enumerate(rendered.pages, start=1):
         for anchor in page.anchors:
             pages.setdefault(anchor, number)
-    rendered.write_pdf(path)
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = FONT_DATE_EPOCH
+    try:
+        rendered.write_pdf(path)
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
     return pages
 
 

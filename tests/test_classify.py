@@ -139,7 +139,7 @@ def test_classify_cli(tmp_path):
     assert list(labelled["veld"]) == ["integriteit_en_veiligheid", "jeugd_en_veiligheid", "fysieke_veiligheid"]
 
     missing = CliRunner().invoke(app, ["classify", str(items), "--text-column", "tekst", "--out", str(out)])
-    assert missing.exit_code == 1 and "tekst" in missing.output
+    assert missing.exit_code == 2 and "tekst" in missing.output
 
 
 def test_classification_metrics():
@@ -187,7 +187,7 @@ def test_evaluate_cli_reports_scores(tmp_path):
     bad = tmp_path / "bad.csv"
     pd.DataFrame({"item_text": ["x"], "thema": ["ondermijnig"], "also": [""], "landelijke_prioriteiten": [""]}).to_csv(bad, index=False)
     result = CliRunner().invoke(app, ["evaluate", "classification", str(bad)])
-    assert result.exit_code == 1 and "ondermijnig" in result.output
+    assert result.exit_code == 2 and "ondermijnig" in result.output
 
 
 def test_confidence_is_calibrated_out_of_fold_not_on_the_training_items():

@@ -117,7 +117,7 @@ def test_review_cli(out_dir):
     assert load_corrections(out_dir)["reviewer"].tolist() == ["jb"]
 
     result = runner.invoke(app, ["review", "export", "--out", str(out_dir / "leeg")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
 
 
 # -- the finder's output: a person removes a wrong item and adds a missed one -------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +24,18 @@ app.add_typer(review_app, name="review")
 
 CorpusDir = Annotated[Path, typer.Argument(exists=True, file_okay=False, help="Folder with IVP documents (PDF, HTML, DOCX).")]
 OutDir = Annotated[Path, typer.Option("--out", "-o", help="Output folder: store, CSV tables and report.")]
+
+
+@contextmanager
+def user_errors():
+    """An `InputError` (bad input file or option) is one clear message and exit code 2."""
+    from ivpcorpus.errors import InputError
+
+    try:
+        yield
+    except InputError as problem:
+        typer.echo(f"fout: {problem}", err=True)
+        raise typer.Exit(2) from None
 
 
 def _version(value: bool) -> None:
@@ -55,9 +68,10 @@ def scan(
     from ivpcorpus.registry import load_registry
     from ivpcorpus.store import atomic_write_csv
 
-    registry = load_registry().with_groups(groups) if groups else load_registry()
-    manifest_path = manifest or corpus_dir / "manifest.csv"
-    existing = read_manifest(manifest_path) if manifest_path.exists() else None
+    with user_errors():
+        registry = load_registry().with_groups(groups) if groups else load_registry()
+        manifest_path = manifest or corpus_dir / "manifest.csv"
+        existing = read_manifest(manifest_path) if manifest_path.exists() else None
     result = scan_corpus(corpus_dir, registry, existing, progress=lambda files: tqdm(files, desc="scannen", unit="doc"))
     atomic_write_csv(manifest_path, result)
     typer.echo(f"{len(result)} documenten in {manifest_path}")
@@ -79,8 +93,9 @@ def run(
     from ivpcorpus.pipeline import RunOptions
     from ivpcorpus.pipeline import run as run_pipeline
 
-    ctx = run_pipeline(RunOptions(corpus_dir=corpus_dir, out_dir=out, workers=workers, manifest=manifest,
-                                  groups_csv=groups, timeout_s=timeout, progress=not quiet))
+    with user_errors():
+        ctx = run_pipeline(RunOptions(corpus_dir=corpus_dir, out_dir=out, workers=workers, manifest=manifest,
+                                      groups_csv=groups, timeout_s=timeout, progress=not quiet))
     documents = ctx.tables["documents"]
     counts = documents["status"].value_counts().to_dict()
     typer.echo(f"{len(documents)} documenten: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("ok", "warning", "error"))
@@ -110,7 +125,7 @@ def report(
         tables = tables_from_store(Store(out))
     except FileNotFoundError as missing:
         typer.echo(str(missing), err=True)
-        raise typer.Exit(1) from None
+        raise typer.Exit(2) from None
     paths = write_report(tables, out, synthetic=is_synthetic(tables), pdf=pdf)
     typer.echo("rapport: " + ", ".join(str(p) for p in paths.values()))
 
@@ -216,7 +231,7 @@ def classify(
         labelled = classify_items(table, default_classifier(), text_column, context_column)
     except ValueError as bad:
         typer.echo(f"{items}: {bad}", err=True)
-        raise typer.Exit(1) from None
+        raise typer.Exit(2) from None
     atomic_write_csv(out, labelled)
     typer.echo(f"{len(labelled)} items gelabeld in {out}")
 
@@ -234,7 +249,7 @@ def evaluate_classification(
         metrics, _, how = evaluation(read_gold(gold), folds)
     except ValueError as bad:
         typer.echo(f"{gold}: {bad}", err=True)
-        raise typer.Exit(1) from None
+        raise typer.Exit(2) from None
     typer.echo(format_metrics(f"{gold.name}: {how}", metrics))
 
 
@@ -251,8 +266,8 @@ def review_export(
     try:
         xlsx, csv, n = export_review(out, uncertain, check, seed)
     except (FileNotFoundError, ReviewError) as problem:
-        typer.echo(str(problem), err=True)
-        raise typer.Exit(1) from None
+        typer.echo(f"fout: {problem}", err=True)
+        raise typer.Exit(2) from None
     typer.echo(f"{n} items te beoordelen: {xlsx} (en {csv.name}); vul correctie_thema in en importeer met "
                f"`ivpcorpus review import {xlsx} --out {out}`")
 
@@ -274,8 +289,8 @@ def review_import(
         new = [] if only_speerpunten else import_review(file, out, reviewer)
         decisions = import_speerpunt_review(file, out, reviewer)
     except ReviewError as problem:
-        typer.echo(str(problem), err=True)
-        raise typer.Exit(1) from None
+        typer.echo(f"fout: {problem}", err=True)
+        raise typer.Exit(2) from None
     if not only_speerpunten:
         typer.echo(f"{len(new)} correctie(s) opgeslagen in {corrections_path(out)}; ze gaan voor op het model "
                    "bij elke volgende run en worden trainingsdata")

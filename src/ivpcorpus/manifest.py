@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ivpcorpus.extract import Preview, document_format, preview_document
+from ivpcorpus.errors import InputError
 from ivpcorpus.registry import Registry
 
 MANIFEST_COLUMNS = ["doc_id", "path", "sha256", "format", "pages", "title", "municipalities",
@@ -194,10 +195,17 @@ def scan(corpus_dir: Path, registry: Registry, existing: pd.DataFrame | None = N
 
 
 def read_manifest(path: Path) -> pd.DataFrame:
-    manifest = pd.read_csv(path, dtype=str, keep_default_na=False)
+    try:
+        manifest = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise InputError(f"{path}: geen leesbaar manifest (CSV): {_plain(error)}") from None
     missing = {"doc_id", "path", "sha256"} - set(manifest.columns)
     if missing:
-        raise ValueError(f"{path}: not an ivpcorpus manifest (missing column(s) {sorted(missing)})")
+        raise InputError(f"{path}: geen ivpcorpus-manifest (kolom(men) {sorted(missing)} ontbreken); "
+                         "verwijder het bestand of laat `ivpcorpus scan` het opnieuw maken")
+    duplicated = manifest["doc_id"][manifest["doc_id"].duplicated() & (manifest["doc_id"] != "")]
+    if len(duplicated):
+        raise InputError(f"{path}: doc_id {sorted(set(duplicated))} staat meer dan eens in het manifest")
     for column in MANIFEST_COLUMNS:
         if column not in manifest.columns:
             manifest[column] = ""

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
+from ivpcorpus.errors import InputError
 from ivpcorpus import analyse, extract
 from ivpcorpus.codebook import load_codebook
 from ivpcorpus.demo.model import GROUND_TRUTH
@@ -254,9 +255,32 @@ STAGES: list[tuple[str, Stage]] = [
 ]
 
 
+def check_options(options: RunOptions) -> None:
+    """Clear errors, before anything is written, for a corpus folder without documents and an
+    OUT_DIR that cannot be a writable folder."""
+    corpus = Path(options.corpus_dir)
+    if not corpus.is_dir():
+        raise InputError(f"{corpus}: geen map; geef de map met de IVP-documenten op")
+    documents = [p for p in corpus.rglob("*") if p.is_file() and p.suffix.lower() in extract.DOCUMENT_SUFFIXES]
+    if not documents:
+        others = sorted(p.name for p in corpus.rglob("*") if p.is_file() and p.name != "manifest.csv")
+        raise InputError(f"{corpus}: geen documenten (PDF, HTML of DOCX) gevonden"
+                         + (f"; wel {len(others)} ander(e) bestand(en): {', '.join(others[:5])}" if others else "; de map is leeg"))
+    out = Path(options.out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out}: dit is een bestand, geen map; kies een (nieuwe) map voor de resultaten")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".ivpcorpus-write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as error:
+        raise InputError(f"--out {out}: geen schrijfbare map ({error.strerror or type(error).__name__})") from None
+
+
 def run(options: RunOptions) -> RunContext:
     """Run every stage on a corpus folder and publish the store in OUT_DIR."""
-    options.out_dir.mkdir(parents=True, exist_ok=True)
+    check_options(options)
     registry = load_registry()
     if options.groups_csv:
         registry = registry.with_groups(options.groups_csv)

@@ -20,6 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+
+from ivpcorpus.errors import InputError
 from unidecode import unidecode
 
 from ivpcorpus.codebook import reference_path
@@ -174,16 +176,22 @@ class Registry:
         Codes not in the CSV keep their group; unknown codes or groups are an error,
         not silently ignored.
         """
-        override = pd.read_csv(groups_csv, dtype=str)
+        try:
+            override = pd.read_csv(groups_csv, dtype=str)
+        except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+            raise InputError(f"{groups_csv}: geen leesbaar CSV-bestand ({type(error).__name__})") from None
         missing = {"gemeentecode", "group"} - set(override.columns)
         if missing:
-            raise ValueError(f"{groups_csv}: missing column(s) {sorted(missing)}")
+            raise InputError(f"{groups_csv}: kolom(men) {sorted(missing)} ontbreken; verwacht gemeentecode,group")
         bad_groups = set(override["group"]) - set(GROUPS)
         if bad_groups:
-            raise ValueError(f"{groups_csv}: unknown group(s) {sorted(bad_groups)}; use {GROUPS}")
+            raise InputError(f"{groups_csv}: onbekende groep(en) {sorted(map(str, bad_groups))}; gebruik {list(GROUPS)}")
         bad_codes = set(override["gemeentecode"]) - set(self.municipalities.index)
         if bad_codes:
-            raise ValueError(f"{groups_csv}: unknown gemeentecode(s) {sorted(bad_codes)}")
+            raise InputError(f"{groups_csv}: onbekende gemeentecode(s) {sorted(map(str, bad_codes))}")
+        doubled = override["gemeentecode"][override["gemeentecode"].duplicated()]
+        if len(doubled):
+            raise InputError(f"{groups_csv}: gemeentecode(s) {sorted(set(doubled))} staan meer dan eens in het bestand")
         municipalities = self.municipalities.reset_index(drop=True).copy()
         new = dict(zip(override["gemeentecode"], override["group"]))
         municipalities["group"] = [new.get(c, g) for c, g in zip(municipalities["gemeentecode"], municipalities["group"])]

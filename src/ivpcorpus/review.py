@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from ivpcorpus.codebook import Codebook, load_codebook
+from ivpcorpus.errors import InputError
 from ivpcorpus.speerpunten import item_id
 from ivpcorpus.speerpunten.corrections import SPEERPUNT_CORRECTION_COLUMNS
 from ivpcorpus.report.xlsx import cell_value
@@ -38,7 +39,7 @@ SPEERPUNT_SHEET_COLUMNS = ["doc_id", "source_file", "plan_status", "item_id", "l
                            "score", "reden", *SPEERPUNT_FILL_COLUMNS]
 
 
-class ReviewError(ValueError):
+class ReviewError(InputError):
     """A filled-in review sheet that cannot be imported; the message names the rows."""
 
 
@@ -224,12 +225,14 @@ def export_review(out_dir: Path, n_uncertain: int = 40, n_check: int = 10, seed:
 def read_review_sheet(path: Path) -> pd.DataFrame:
     """A filled-in review sheet (.xlsx from `export_review`, or .csv with the same columns)."""
     path = Path(path)
-    if path.suffix.lower() == ".xlsx":
-        sheet = pd.read_excel(path, sheet_name=REVIEW_SHEET, dtype=str)
-    elif path.suffix.lower() == ".csv":
-        sheet = pd.read_csv(path, dtype=str, keep_default_na=False)
-    else:
+    if path.suffix.lower() not in (".xlsx", ".csv"):
         raise ReviewError(f"{path.name}: verwacht een .xlsx- of .csv-bestand uit `ivpcorpus review export`")
+    try:
+        sheet = pd.read_excel(path, sheet_name=REVIEW_SHEET, dtype=str, engine="openpyxl") \
+            if path.suffix.lower() == ".xlsx" else pd.read_csv(path, dtype=str, keep_default_na=False)
+    except Exception as error:  # openpyxl and pandas raise many kinds for a file that is not a sheet
+        raise ReviewError(f"{path.name}: geen leesbaar beoordelingsblad ({type(error).__name__}); "
+                          "gebruik het bestand uit `ivpcorpus review export`") from None
     missing = [c for c in ("item_id", "text", "correctie_thema") if c not in sheet.columns]
     if missing:
         raise ReviewError(f"{path.name}: kolom(men) {missing} ontbreken; gebruik het blad uit `ivpcorpus review export`")
@@ -281,9 +284,19 @@ def import_review(path: Path, out_dir: Path, reviewer: str, now: datetime | None
     apply them again. Returns the new corrections.
     """
     new = parse_corrections(read_review_sheet(path), load_codebook(), reviewer, now, source_file=Path(path).name)
+    store = Store(out_dir)
+    problems = []
+    doubled = sorted(set(new["item_id"][new["item_id"].duplicated()]))
+    if doubled:
+        problems.append(f"item(s) meer dan eens beoordeeld in het blad: {doubled}")
+    if store.has("speerpunten"):
+        unknown = sorted(set(new["item_id"]) - set(store.read("speerpunten")["item_id"]))
+        if unknown:
+            problems.append(f"item(s) niet in de opslag van {out_dir}: {unknown} (blad van een andere run?)")
+    if problems:
+        raise ReviewError("beoordeling niet geïmporteerd, niets opgeslagen:\n  " + "\n  ".join(problems))
     history = pd.concat([load_corrections(out_dir), new], ignore_index=True)
     atomic_write_csv(corrections_path(out_dir), history)
-    store = Store(out_dir)
     store.write("corrections", history)
     if store.has("speerpunten"):
         from ivpcorpus.classify import apply_corrections

@@ -29,7 +29,7 @@ from ivpcorpus.speerpunten.cues import OVERIG, PRIORITEIT, load_cues
 from ivpcorpus.speerpunten.decide import decide
 from ivpcorpus.speerpunten.forms import propose_all
 from ivpcorpus.speerpunten.plan import Plan
-from ivpcorpus.speerpunten.scoring import SCORER_PATH, ListScorer, Vocabulary, features
+from ivpcorpus.speerpunten.scoring import SCORER_PATH, ListScorer, Vocabulary, features, score_lists
 from ivpcorpus.speerpunten.units import units_of
 
 REPO = Path(__file__).resolve().parents[2]
@@ -171,6 +171,26 @@ def main() -> None:
     splits = ["tune", "check"] if args.check else ["tune"]
     print("frozen scorer (fitted on all tune + demo):")
     print(evaluation.report_by_split(evaluation.score_by_split(items, gold[gold["split"].isin(splits)])))
+    print("per form of the chosen priority list (frozen scorer; plans, found, matched, precision):")
+    print(per_form(finder, plans, items, gold[gold["split"].isin(splits)]).to_string(index=False))
+
+
+def per_form(finder: Finder, plans: dict, items: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """Which form stated each plan's chosen priorities, and how precise the items of each form are."""
+    rows = []
+    for doc in gold["doc"].drop_duplicates():
+        plan, lists = plans[doc]
+        score_lists(lists, plan, finder.scorer, finder.vocabulary)
+        chosen = max((c for c in lists if c.level == PRIORITEIT), key=lambda c: c.score, default=None)
+        if chosen is None or chosen.score < finder.scorer.thresholds_[PRIORITEIT]:
+            continue
+        found = items.loc[(items["source_file"] == doc) & (items["level"] == PRIORITEIT), "text"].tolist()
+        expected = gold.loc[(gold["doc"] == doc) & (gold["level"] == PRIORITEIT), "text"].tolist()
+        rows.append({"split": gold.loc[gold["doc"] == doc, "split"].iloc[0], "form": f"{chosen.form}/{chosen.cue}",
+                     "found": len(found), "matched": evaluation.count_matches(found, expected)})
+    table = pd.DataFrame(rows).groupby(["split", "form"]).agg(plans=("found", "size"), found=("found", "sum"),
+                                                             matched=("matched", "sum")).reset_index()
+    return table.assign(precision=(table["matched"] / table["found"]).round(2))
 
 
 if __name__ == "__main__":

@@ -100,7 +100,7 @@ def test_user_groups_override(registry, tmp_path):
     assert (overridden.municipalities["group"] == "P10").sum() == 25
     bad = tmp_path / "bad.csv"
     bad.write_text("gemeentecode,group\nGM0888,G5\n")
-    with pytest.raises(ValueError, match="unknown group"):
+    with pytest.raises(ValueError, match="onbekende groep"):
         registry.with_groups(bad)
 
 

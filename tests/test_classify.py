@@ -207,3 +207,41 @@ def test_confidence_is_calibrated_out_of_fold_not_on_the_training_items():
     confidence = clf.predict_labels(pd.DataFrame({"text": texts}))["confidence"]
     assert abs(confidence.mean() - oof) < 0.15
     assert clf.predict_proba(texts).max(axis=1).mean() > confidence.mean()
+
+
+def test_reliability_table_and_ece_measure_overconfidence():
+    from ivpcorpus.classify.evaluate import expected_calibration_error, reliability_table
+
+    # 10 items said to be 95% sure, of which 6 right; 10 said to be 55% sure, of which 5 right
+    confidence = [0.95] * 10 + [0.55] * 10
+    correct = [True] * 6 + [False] * 4 + [True] * 5 + [False] * 5
+    table = reliability_table(correct, confidence)
+    top = table[table["bin"] == "[0.95, 1.00]"].iloc[0]
+    assert top["n"] == 10 and top["accuracy"] == pytest.approx(0.6) and top["gap"] == pytest.approx(-0.35)
+    assert table["n"].sum() == 20 and (table[table["n"] == 0]["accuracy"].isna()).all()
+    assert expected_calibration_error(correct, confidence) == pytest.approx((10 * 0.35 + 10 * 0.05) / 20)
+    assert expected_calibration_error([True, False], [1.0, 0.0]) == 0.0
+    with pytest.raises(ValueError):
+        reliability_table([True], [1.2])
+
+
+def test_accuracy_at_coverage_keeps_the_most_confident_items():
+    from ivpcorpus.classify.evaluate import accuracy_at_coverage
+
+    confidence = [0.9, 0.2, 0.8, 0.4, 0.7, 0.3, 0.6, 0.5, 0.95, 0.1]
+    correct = [c >= 0.6 for c in confidence]  # the confident half is right, the rest wrong
+    table = accuracy_at_coverage(correct, confidence, coverages=(0.5, 0.8, 1.0)).set_index("coverage")
+    assert table.loc[0.5, "n"] == 5 and table.loc[0.5, "accuracy"] == 1.0 and table.loc[0.5, "threshold"] == 0.6
+    assert table.loc[0.8, "accuracy"] == pytest.approx(5 / 8)
+    assert table.loc[1.0, "accuracy"] == 0.5
+
+
+def test_landelijke_prioriteiten_scores_per_priority():
+    from ivpcorpus.classify.evaluate import landelijke_prioriteiten_scores
+
+    gold = pd.DataFrame({"landelijke_prioriteiten": ["ondermijning", "ondermijning|cybercrime", "", "cybercrime"]})
+    predicted = pd.DataFrame({"landelijke_prioriteiten": ["ondermijning", "ondermijning", "ondermijning", ""]})
+    scores = landelijke_prioriteiten_scores(gold, predicted).set_index("landelijke_prioriteit")
+    assert scores.loc["ondermijning", "precision"] == pytest.approx(2 / 3) and scores.loc["ondermijning", "recall"] == 1.0
+    assert scores.loc["cybercrime", "recall"] == 0.0 and np.isnan(scores.loc["cybercrime", "precision"])
+    assert list(scores.index) == load_codebook().lp_ids

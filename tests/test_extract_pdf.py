@@ -80,3 +80,44 @@ def test_hyphenation_is_undone_in_designed_layouts(dev_extractions):
         if plan["layout"] == "designed":
             text = " ".join(result.blocks.text)
             assert "woninginbraken" in text and "woninginbra-" not in text, plan["doc"]
+
+
+def _pdf_with_lines(path, lines):
+    """A one-page PDF in Helvetica 10 pt, 14 pt leading: (x, text) per line, top to bottom."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont("Helvetica", 10)
+    y = 780
+    for x, text in lines:
+        c.drawString(x, y, text)
+        y -= 14
+    c.save()
+    return path
+
+
+def test_text_after_a_list_is_not_part_of_its_last_item(tmp_path):
+    wide = "en de gemeente werkt daarvoor samen met de politie, het Openbaar Ministerie en vele"
+    lines = [
+        (72, "De gemeente kiest voor drie onderwerpen:"),
+        (72, "• Veilige wijken"),
+        (72, "• Aanpak van ondermijnende criminaliteit"),   # a short line: the item is complete
+        (72, "Deze keuze volgt uit de veiligheidsanalyse van het afgelopen jaar."),
+        (72, "Daarnaast geldt:"),
+        (72, "1. Een lange eerste prioriteit die over twee regels loopt"),
+        (86, "met een hangende inspringing op de tweede regel."),
+        (72, "Zo blijft het overzichtelijk voor de raad."),
+        (72, "• Een lang punt " + wide),
+        (72, "andere partners, zonder inspringing doorlopend."),  # a wrapped item without a hanging indent
+    ]
+    result = extract_document(_pdf_with_lines(tmp_path / "lijst.pdf", lines), "lijst")
+    assert [(b.kind, b.text) for b in result.blocks.itertuples()] == [
+        ("paragraph", "De gemeente kiest voor drie onderwerpen:"),
+        ("list_item", "• Veilige wijken"),
+        ("list_item", "• Aanpak van ondermijnende criminaliteit"),
+        ("paragraph", "Deze keuze volgt uit de veiligheidsanalyse van het afgelopen jaar. Daarnaast geldt:"),
+        ("list_item", "1. Een lange eerste prioriteit die over twee regels loopt met een hangende inspringing op de tweede regel."),
+        ("paragraph", "Zo blijft het overzichtelijk voor de raad."),
+        ("list_item", f"• Een lang punt {wide} andere partners, zonder inspringing doorlopend."),
+    ]

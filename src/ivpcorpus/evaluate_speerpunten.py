@@ -130,7 +130,7 @@ def report(scores: Scores) -> str:
 
 
 # -- the real development material, by split ---------------------------------------------------
-DEV_SOURCES = ("pdf", "texts", "secondary")
+DEV_SOURCES = ("pdf", "texts", "secondary", "texts-pdf", "secondary-pdf")
 
 
 def _excerpt_html(text: str) -> str:
@@ -141,10 +141,12 @@ def _excerpt_html(text: str) -> str:
     return f"<html><head><title>Gemeenteblad</title></head><body>{body}</body></html>"
 
 
-def dev_gold(dev_dir: Path, work_dir: Path) -> pd.DataFrame:
+def dev_gold(dev_dir: Path, work_dir: Path, rendered: bool = True) -> pd.DataFrame:
     """Gold rows (doc, level, text, plan, source, split) for `dev_dir` (../shared/dev): the PDFs as
-    they are, and every excerpt of `texts/` and `secondary/` written into `work_dir` as HTML under
-    a neutral file name (as a user's download from a gemeenteblad would be)."""
+    they are; every excerpt of `texts/` and `secondary/` written into `work_dir` as HTML under a
+    neutral file name (as a user's download from a gemeenteblad would be); and, with `rendered`,
+    every excerpt rendered into a PDF between filler chapters (`demo.excerpts`, sources
+    "texts-pdf" and "secondary-pdf"), the form in which most real plans arrive."""
     dev_dir, work_dir = Path(dev_dir), Path(work_dir)
     split = json.loads((dev_dir / "split.json").read_text(encoding="utf-8"))
     split_of = {plan: name for name in ("tune", "check") for plan in split[name]}
@@ -159,6 +161,10 @@ def dev_gold(dev_dir: Path, work_dir: Path) -> pd.DataFrame:
             (work_dir / name).write_text(_excerpt_html(plan["text"]), encoding="utf-8")
             entries.append({"doc": name, "plan": path.stem, "source": source, "priorities": plan["stated_priorities"],
                             "other_themes": plan["other_themes"]})
+    if rendered:
+        from ivpcorpus.demo.excerpts import render_excerpt_pdfs  # WeasyPrint and reportlab: only when asked
+
+        entries += render_excerpt_pdfs(dev_dir, work_dir)
     (work_dir / "gold.json").write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
     gold = load_gold(work_dir / "gold.json")
     meta = pd.DataFrame(entries)[["doc", "plan", "source"]]

@@ -615,7 +615,8 @@ def build_blocks(pages: list[PdfPage], ordered: dict[int, list[Line]]) -> list[_
                 block = _Block(page.number, "list_item", 1, [line], line.text)
             elif shape.kind is not None:
                 block = _Block(page.number, shape.kind, shape.level, [line], line.text)
-            elif previous is not None and previous.kind in ("paragraph", "list_item") and close and same_style:
+            elif previous is not None and previous.kind in ("paragraph", "list_item") and close and same_style \
+                    and not (previous.kind == "list_item" and _starts_paragraph_after_item(previous, line, page)):
                 previous.lines.append(line)
                 previous.text = join_lines(previous.text, line.text, vocabulary)
                 continue
@@ -625,6 +626,20 @@ def build_blocks(pages: list[PdfPage], ordered: dict[int, list[Line]]) -> list[_
             previous = block
     _rejoin_words_split_at_breaks(blocks, vocabulary)
     return [block for block in blocks if block.text]
+
+
+def _starts_paragraph_after_item(item: _Block, line: Line, page: PdfPage) -> bool:
+    """The body text after a list, set at the list's left edge without extra space, is not part
+    of its last item: the line starts where the item's marker does (not at a hanging indent)
+    and the item's last line was complete (it ended a sentence, or stopped short of the column's
+    right edge, which a wrapped line does not)."""
+    first, last = item.lines[0], item.lines[-1]
+    if line.x0 > first.x0 + 1.5:
+        return False
+    if any(l.x0 > first.x0 + 3 for l in item.lines[1:]):
+        return True  # the item's own continuation lines hang indented: this one does not
+    right = max((l.x1 for l in page.lines if abs(l.x0 - line.x0) < 5), default=line.x1)
+    return last.text.rstrip().endswith((".", "!", "?", ":")) or last.x1 < right - 0.15 * (right - line.x0)
 
 
 _BREAK_HYPHEN = re.compile(r"[^\W\d_][-\u2010\u00ad]$")

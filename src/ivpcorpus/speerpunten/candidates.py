@@ -142,7 +142,8 @@ class CandidateList:
 
     def add(self, text: str, context: str, unit: Unit, evidence: str, in_body: bool = True) -> None:
         text = text.strip()
-        if not text or not normalized_item(text) or len(text.split()) > self.max_words:
+        # an item names something: "2.1" or "13" left over from a numbering is not one
+        if not re.search(r"[^\W\d_]{3}", text) or not normalized_item(text) or len(text.split()) > self.max_words:
             return
         self.items.append(Candidate(self.level, text, trim(context), unit.page, unit.block_id, evidence,
                                     round(min(self.prior, 0.95), 2), in_body))

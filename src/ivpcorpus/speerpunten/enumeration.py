@@ -211,12 +211,30 @@ def enumeration_in(sentence: str, previous: str, cues: Cues,
     items = _enumeration_items(enumeration, cues.fixed_pairs)
     if not items:
         return None
-    minimum = 2 if ":" in sentence or cue is None or tier == OVERIG else 3
+    # A priority cue with one or two items ("De focus ligt op ondermijning", "meer aandacht voor A
+    # en B") is a candidate: the scorer weighs it by its shape and its overlap with the codebook.
+    # Elsewhere, without a colon, 'X en Y' is far more often a clause than a list.
+    minimum = 1 if tier == PRIORITEIT and how == "sentence" else 2 if ":" in sentence or cue is None or tier == OVERIG else 3
     if tier == OVERIG and under_second_tier:
         minimum = 1  # "Daarnaast blijven we aandacht besteden aan X." under "Overige thema's"
     if len(items) < minimum or any(not p or _item_words(p) > MAX_SENTENCE_ITEM_WORDS for p in items):
         return None
     return tier, [(p, "") for p in items], how
+
+
+# A sentence that goes on with the enumeration of the one before: "We zetten extra in op A.
+# Maar ook op B, C en D.", "En daarnaast op E."
+_CONTINUATION = re.compile(r"^(?:(?:maar|en)\s+)?(?:ook|daarnaast(?:\s+ook)?|verder(?:\s+ook)?)\s+(?:op|aan|voor)\s+(?P<items>.+)$",
+                           re.IGNORECASE)
+
+
+def continued_enumeration(sentence: str, cues: Cues) -> list[str]:
+    """The items of a sentence that continues the previous sentence's enumeration ([] if it does not)."""
+    m = _CONTINUATION.match(sentence.strip())
+    if m is None or cues.distractor.search(fold(sentence)) or _EXAMPLES.search(fold(m.group("items"))[:30]):
+        return []
+    items = _enumeration_items(m.group("items").rstrip(" ."), cues.fixed_pairs)
+    return items if items and all(p and _item_words(p) <= MAX_SENTENCE_ITEM_WORDS for p in items) else []
 
 
 # The enumeration named before the words that make it the priorities.
@@ -227,16 +245,24 @@ _NAMED_BEFORE_CUE = re.compile(r"(.+?)\s+(?:(?:zijn|worden|staan)?\s*als\s+(?:\w
 _RELATIVE_TRIGGER = re.compile(r"\b(?:waarin|waarbij|waarvan)\s+", re.IGNORECASE)
 
 
+# "de focus ligt voor de komende vier jaar op A": the time the plan covers is not an item.
+_PERIOD_THEN_TRIGGER = re.compile(r"^(?:de komende (?:\w+ )?(?:jaren|jaar|periode)|de (?:plan|beleids)?periode(?: \d{4}\s*[-–/]\s*\d{4})?"
+                                  r"|\d{4}\s*[-–/]\s*\d{4}|deze (?:plan|beleids)?periode)\s+(?:op|aan|voor)\s+", re.IGNORECASE)
+
+
 def _after_trigger(sentence: str, cue_end: int) -> str | None:
     """The text after the word that opens the enumeration ('zijn', 'op', ':', ...), when that word
     follows the cue closely and without a comma in between (else the cue is about something else)."""
     window = sentence[cue_end:]
-    triggers = [m for m in _VERB_TRIGGER.finditer(window)] or [m for m in _PREPOSITION_TRIGGER.finditer(window)]
-    for trigger in triggers:
+    verbs = list(_VERB_TRIGGER.finditer(window))
+    for trigger in verbs or _PREPOSITION_TRIGGER.finditer(window):
         between = window[: trigger.start()]
         if "," in between or len(between.split()) > 8:
             return None
-        return window[trigger.end():]
+        if not verbs and re.search(r"\bwaar\b", between, re.IGNORECASE):
+            return None  # "de prioriteiten waar we samen op inzetten": the preposition closes a relative clause
+        rest = window[trigger.end():]
+        return rest[m.end():] if (m := _PERIOD_THEN_TRIGGER.match(rest)) else rest
     return None
 
 

@@ -110,9 +110,54 @@ def units_of(blocks: pd.DataFrame) -> list[Unit]:
         if unit.text:
             units.append(unit)
         index += 1
+    _join_broken_paragraphs(units)
+    units[:] = [part for unit in units for part in _split_wrapped_enumeration(unit)]
     _restore_lost_markers(units)
     _mark_toc(units)
     return units
+
+
+def _join_broken_paragraphs(units: list[Unit]) -> None:
+    """A sentence that a column or page break cut into two blocks ("... let extra op ondermijning,"
+    | "digitale veiligheid en zorg."): the second part starts in lower case and the first does
+    not end a sentence. One unit again, so a sentence form sees the whole enumeration."""
+    joined: list[Unit] = []
+    for unit in units:
+        previous = joined[-1] if joined else None
+        if previous is not None and previous.kind == unit.kind == "paragraph" and unit.text[:1].islower() \
+                and not previous.text.endswith((".", ":", ";", "!", "?")) and unit.page - previous.page <= 1:
+            previous.text = f"{previous.text} {unit.text}"
+            previous.raw = f"{previous.raw} {unit.raw}"
+            continue
+        joined.append(unit)
+    units[:] = joined
+
+
+_LEADING_NUMBER = re.compile(r"^\s*\(?(\d{1,2})[.)]\s")
+# After the last inline item, the paragraph goes on with a new sentence: "4. b. Daarnaast wordt ..."
+_SENTENCE_AFTER_ITEM = re.compile(r"(?<=[.;])\s+(?=[A-Z][a-z]+\s+\w+\s+\w+)")
+
+
+def _split_wrapped_enumeration(unit: Unit) -> list[Unit]:
+    """An inline enumeration ("Dit zijn: 1. a 2. b 3. c 4. d. Daarnaast ...") that a PDF wrapped
+    so that a line starts with a number is read by the extractor as list items holding several
+    items each ("a 2. b", "c 4. d. Daarnaast ..."). Split such an item at the markers that
+    continue its own number, and give the sentence after the last item back as a paragraph."""
+    first = _LEADING_NUMBER.match(unit.raw) if unit.kind == "list_item" and unit.marker_class == "digit" else None
+    if not first:
+        return [unit]
+    number, pieces, rest = int(first.group(1)), [], unit.text
+    while m := re.search(rf"\s\(?{number + 1}[.)]\s+(?=\S)", rest):
+        pieces.append(rest[:m.start()].strip())
+        rest, number = rest[m.end():], number + 1
+    if not pieces:
+        return [unit]
+    tail = _SENTENCE_AFTER_ITEM.split(rest, maxsplit=1)
+    parts = [Unit(unit.block_id, unit.page, "list_item", unit.level, text, unit.raw, marker_class="digit")
+             for text in [*pieces, tail[0].strip()] if text]
+    if len(tail) == 2:
+        parts.append(Unit(unit.block_id, unit.page, "paragraph", 0, tail[1].strip(), tail[1].strip()))
+    return parts
 
 
 def _restore_lost_markers(units: list[Unit]) -> None:
@@ -124,6 +169,14 @@ def _restore_lost_markers(units: list[Unit]) -> None:
             unit.kind, unit.level, unit.marker_class = "list_item", before.level, before.marker_class
 
 
+# A dot leader, also spaced (". . . ."), as table-of-contents lines draw it.
+_DOT_LEADER = re.compile(r"(?:\s*[.…·]){3,}\s*")
+
+
+def _without_leader(text: str) -> str:
+    return _DOT_LEADER.sub(" ", text).strip()
+
+
 def _mark_toc(units: list[Unit]) -> None:
     """Table-of-contents entries become kind 'toc' (with depth and target page): they are
     evidence of structure, never the place where an item is stated."""
@@ -132,7 +185,7 @@ def _mark_toc(units: list[Unit]) -> None:
     def close() -> None:
         if len(run) >= 3:
             for entry in run:
-                title = _TOC_LINE.match(entry.raw)
+                title = _TOC_LINE.match(_without_leader(entry.raw))
                 entry.toc_page = int(title.group("page"))
                 entry.number, entry.text, entry.depth = heading_number(title.group("title"))
                 entry.depth = entry.depth or 1
@@ -140,20 +193,23 @@ def _mark_toc(units: list[Unit]) -> None:
         run.clear()
 
     for unit in units:
-        if unit.kind in ("heading", "list_item", "paragraph") and len(unit.raw.split()) <= 16 and _TOC_LINE.match(unit.raw) \
-                and (_SECTION_NUMBER.match(unit.raw) or NUMBERED_PRIORITY.match(unit.raw) or run):
+        line = _without_leader(unit.raw)
+        if unit.kind in ("heading", "list_item", "paragraph") and len(line.split()) <= 16 and _TOC_LINE.match(line) \
+                and (_SECTION_NUMBER.match(line) or NUMBERED_PRIORITY.match(line) or run):
             run.append(unit)
         else:
             close()
     close()
     # A table of contents flattened into running text: "1. Inleiding 3 1.1 Aanleiding 3 2. ...",
-    # sometimes with the chapter number lost ("• Ondermijning 7 3.1 ..." is chapter 3).
+    # sometimes with the chapter number lost ("• Ondermijning 7 3.1 ..." is chapter 3); or two
+    # of its lines joined into one entry ("2.3 Jeugd . . . 7 3 Prioriteiten . . . 8").
     expanded: list[Unit] = []
     previous_was_toc = False
     for unit in units:
-        entries = list(_TOC_INLINE.finditer(unit.raw)) if unit.kind != "toc" else []
-        if len(entries) >= 3 or (previous_was_toc and entries):
-            if lost := _TOC_LOST_CHAPTER.match(unit.raw):
+        line = _without_leader(unit.raw)
+        entries = list(_TOC_INLINE.finditer(line))
+        if (len(entries) >= 2 if unit.kind == "toc" else len(entries) >= 3 or (previous_was_toc and entries)):
+            if unit.kind != "toc" and (lost := _TOC_LOST_CHAPTER.match(line)):
                 expanded.append(Unit(unit.block_id, unit.page, "toc", 0, lost.group("title").strip(), unit.raw,
                                      number=lost.group("chapter"), depth=1, toc_page=int(lost.group("page"))))
             for m in entries:

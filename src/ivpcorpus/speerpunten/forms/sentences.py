@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ivpcorpus.speerpunten.candidates import CandidateList, quote, trim
 from ivpcorpus.speerpunten.cues import OVERIG, fold
-from ivpcorpus.speerpunten.enumeration import enumeration_in, sentences_of
+from ivpcorpus.speerpunten.enumeration import continued_enumeration, enumeration_in, sentences_of
 from ivpcorpus.speerpunten.plan import Plan
 
 # how the enumeration is announced -> the form's prior
@@ -18,7 +18,8 @@ def propose(plan: Plan) -> list[CandidateList]:
             continue
         previous = ""
         under_second_tier = plan.heading_tier(i)[0] == OVERIG
-        for sentence in sentences_of(unit.text):
+        sentences = sentences_of(unit.text)
+        for k, sentence in enumerate(sentences):
             found = enumeration_in(sentence, previous, plan.cues, under_second_tier)
             announcing = previous
             previous = sentence
@@ -30,5 +31,8 @@ def propose(plan: Plan) -> list[CandidateList]:
                                       fold(announcing + " " + sentence if how == "previous" else sentence))
             for text, context in items:
                 candidate.add(text, context or trim(sentence), unit, f"opsomming in de zin '{shown}' (p. {unit.page})")
+            following = sentences[k + 1] if k + 1 < len(sentences) else ""
+            for text in continued_enumeration(following, plan.cues):
+                candidate.add(text, trim(following), unit, f"opsomming vervolgd in de zin '{quote(following)}' (p. {unit.page})")
             proposed.append(candidate)
     return proposed

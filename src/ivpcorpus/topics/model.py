@@ -1,14 +1,25 @@
 """BERTopic over passages, seeded with the codebook: known thema's plus new topics ("nieuw").
 
-Zero-shot step: every passage whose embedding is close enough to the description of a
-codebook thema (its name and `use_for`) goes to that thema's topic. The other passages are
+Zero-shot step: every passage whose embedding is close enough to one of the Dutch phrasings
+of a codebook thema (its name, its name with `use_for`, each term of `use_for` and the
+classifier's keyword seeds for it, see `theme_phrasings`) goes to the thema it is closest to;
+a thema scores as its best-matching phrasing. One description per thema matched the right
+thema for about 55% of the labelled items, the best of its phrasings for about 87% (figures:
+`make bench-topics`). The threshold is the embedder's own (`Embedder.zeroshot_min_similarity`,
+chosen on labelled data per model). The other passages are
 clustered (UMAP + HDBSCAN) into discovered topics, which the tables mark "nieuw": what plans
 talk about beyond the codebook. Topic words come from c-TF-IDF over the passages' lemmas
 (Dutch stop words removed), so "woninginbraken" and "woninginbraak" count as one word.
 
-Reproducible: UMAP runs with a fixed random_state (which also makes it single-threaded),
-HDBSCAN is deterministic, and topic ids follow BERTopic's ordering by size; the same
-passages and embeddings give the same topics.
+Reproducible: UMAP runs with a fixed random_state (which also makes it single-threaded) and
+starts from a PCA layout, HDBSCAN is deterministic, and topic ids follow BERTopic's ordering
+by size; the same passages and embeddings give the same topics, also when one process fits
+again. UMAP's default spectral start is not used because it is not repeatable within a
+process: the plans' word-for-word boilerplate forms small disconnected groups of identical
+passages, whose graph Laplacian has a repeated eigenvalue; ARPACK (scipy's eigsh) then
+restarts from a random vector drawn from its own internal seed, which lives for the whole
+process and moves on with every call, so a second fit started from another layout (48 or 49
+topics on the same vectors).
 
 This module imports BERTopic, UMAP and HDBSCAN (several seconds); `ivpcorpus.topics`
 imports it only when it fits a model.
@@ -22,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from bertopic import BERTopic
+from bertopic._bertopic import TopicMapper
 from bertopic.dimensionality import BaseDimensionalityReduction
 from bertopic.vectorizers import ClassTfidfTransformer
 from hdbscan import HDBSCAN
@@ -29,10 +41,11 @@ from sklearn.feature_extraction.text import CountVectorizer
 from spacy.lang.nl.stop_words import STOP_WORDS
 from umap import UMAP
 
+from ivpcorpus.classify.knowledge import load_knowledge, normalise
 from ivpcorpus.codebook import Codebook
 from ivpcorpus.schemas import Schema, empty, validate
 from ivpcorpus.topics import NEW_THEME
-from ivpcorpus.topics.embedding import E5Backend
+from ivpcorpus.topics.embedding import Embedder, get_embedder
 
 OUTLIER_TOPIC = -1
 OUTLIER_LABEL = "geen onderwerp (verspreide passages)"
@@ -52,12 +65,8 @@ TOPIC_PASSAGES_SCHEMA: Schema = {
 @dataclass(frozen=True)
 class TopicSettings:
     seed: int = 42
-    # e5 cosine similarities are compressed (almost all pairs score 0.78-0.95). On the demo
-    # corpus (benchmarks/bench_topics.py) 0.85 assigns 73% of the passages, 0.87 35% and
-    # 0.90 11%; at 0.87 the passages left to clustering are general text (inleiding,
-    # werkwijze, begroting, samenwerking) rather than text about one thema, while at 0.89
-    # and above thema text (huiselijk geweld, hotspots/uitgaan) forms "new" topics of its own.
-    zeroshot_min_similarity: float = 0.87
+    # None: the embedder's own calibrated threshold (embedding.Embedder.zeroshot_min_similarity)
+    zeroshot_min_similarity: float | None = None
     top_n_words: int = 10
     n_examples: int = 3
     min_topic_size: int | None = None  # None: grows with the corpus, see `min_topic_size`
@@ -71,8 +80,60 @@ class TopicFit:
 
 
 def theme_descriptions(codebook: Codebook) -> list[str]:
-    """The zero-shot topic list: one description per codebook thema, in codebook order."""
+    """The zero-shot topic list: one description per codebook thema, in codebook order.
+
+    They name the thema topics of the model; `theme_phrasings` are what passages are matched on.
+    """
     return [f"{t.name}: {t.use_for}" if t.use_for else t.name for t in codebook.themes]
+
+
+def theme_phrasings(codebook: Codebook) -> list[tuple[str, str]]:
+    """(thema id, phrasing) pairs: several ways Dutch plans name each thema.
+
+    The name, the name with `use_for`, each comma-separated term of `use_for` and the
+    classifier's keyword seeds (not its decision rules, which are tuned on labelled items).
+    A phrasing that names more than one thema is left out: it cannot decide between them.
+    """
+    seeds = [(term.thema, term.label) for term in load_knowledge().terms if term.rule is None]
+    pairs = []
+    for theme in codebook.themes:
+        pairs += [(theme.id, theme.name), (theme.id, f"{theme.name}: {theme.use_for}" if theme.use_for else theme.name)]
+        pairs += [(theme.id, term.strip()) for term in theme.use_for.split(",") if term.strip()]
+    pairs += sorted(seeds, key=lambda pair: (codebook.theme_ids.index(pair[0]), pair[1]))
+    themes_of: dict[str, set[str]] = {}
+    for thema, phrasing in pairs:
+        themes_of.setdefault(normalise(phrasing), set()).add(thema)
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for thema, phrasing in pairs:
+        key = (thema, normalise(phrasing))
+        if len(themes_of[key[1]]) == 1 and key not in seen:
+            seen.add(key)
+            unique.append((thema, phrasing))
+    return unique
+
+
+class ThemeScorer:
+    """Similarity of vectors to each codebook thema: the best of the thema's phrasings."""
+
+    def __init__(self, codebook: Codebook, backend: Embedder) -> None:
+        pairs = theme_phrasings(codebook)
+        self.theme_ids = codebook.theme_ids
+        self.owner = np.array([self.theme_ids.index(thema) for thema, _ in pairs])
+        self.vectors = _unit(backend.embed([phrasing for _, phrasing in pairs]).astype(np.float64))
+
+    def __call__(self, vectors: np.ndarray) -> np.ndarray:
+        """(n, number of thema's) cosine similarities, in codebook order."""
+        similarity = _unit(np.atleast_2d(vectors).astype(np.float64)) @ self.vectors.T
+        best = np.full((similarity.shape[0], len(self.theme_ids)), -np.inf)
+        np.maximum.at(best.T, self.owner, similarity.T)
+        return best
+
+
+def _threshold(settings: TopicSettings, backend: Embedder) -> float:
+    if settings.zeroshot_min_similarity is None:
+        return backend.zeroshot_min_similarity
+    return settings.zeroshot_min_similarity
 
 
 def min_topic_size(n_passages: int) -> int:
@@ -95,18 +156,53 @@ class _FewPointsHDBSCAN(HDBSCAN):
         return super().fit(X, y)
 
 
-def _topic_model(n_clustered: int, settings: TopicSettings, descriptions: list[str]) -> BERTopic:
+class _SeededBERTopic(BERTopic):
+    """BERTopic whose zero-shot step scores a thema by its best phrasing (`ThemeScorer`).
+
+    BERTopic compares each passage with one embedding per zero-shot topic; this replaces only
+    that similarity matrix, so assignment, the threshold and the merge with the clustered
+    topics stay BERTopic's own. The scorer is set before fitting and is not saved: a loaded
+    model places new text by its topic vectors, as any zero-shot BERTopic model does.
+    """
+
+    theme_scorer: ThemeScorer
+
+    def _zeroshot_topic_modeling(self, documents: pd.DataFrame, embeddings: np.ndarray):
+        similarity = self.theme_scorer(embeddings)
+        assignment, best = similarity.argmax(axis=1), similarity.max(axis=1)
+        assigned_ids = np.flatnonzero(best >= self.zeroshot_min_similarity)
+        other_ids = np.flatnonzero(best < self.zeroshot_min_similarity)
+
+        assigned_documents = documents.iloc[assigned_ids].copy()
+        assigned_documents["Topic"] = assignment[assigned_ids]
+        assigned_documents["Old_ID"] = assigned_documents["ID"].copy()
+        assigned_documents["ID"] = range(len(assigned_documents))
+        assigned_embeddings = embeddings[assigned_ids]
+
+        documents = documents.iloc[other_ids].copy()
+        documents["Old_ID"] = documents["ID"].copy()
+        documents["ID"] = range(len(documents))
+        embeddings = embeddings[other_ids]
+        if len(documents) == 0:
+            self.topics_ = assigned_documents["Topic"].values.tolist()
+            self.topic_mapper_ = TopicMapper(self.topics_)
+        return documents, embeddings, assigned_documents, assigned_embeddings
+
+
+def _topic_model(n_clustered: int, settings: TopicSettings, descriptions: list[str], backend: Embedder,
+                 scorer: ThemeScorer) -> BERTopic:
     size = settings.min_topic_size or min_topic_size(n_clustered)
     if n_clustered >= 3 * size:
-        # n_neighbors may not exceed the number of points; spectral init needs a few more
-        # points than dimensions, so small corpora start from a random (seeded) layout.
+        # n_neighbors may not exceed the number of points; a PCA start (see the module doc)
+        # needs a few more points than dimensions, so small corpora start from a random
+        # (seeded) layout.
         reducer = UMAP(n_neighbors=min(15, n_clustered - 1), n_components=5, min_dist=0.0, metric="cosine",
-                       init="spectral" if n_clustered > 50 else "random", random_state=settings.seed)
+                       init="pca" if n_clustered > 50 else "random", random_state=settings.seed)
     else:
         # Too few passages for a manifold: cluster the embeddings themselves.
         reducer = BaseDimensionalityReduction()
-    return BERTopic(
-        embedding_model=E5Backend(),
+    model = _SeededBERTopic(
+        embedding_model=backend,
         umap_model=reducer,
         hdbscan_model=_FewPointsHDBSCAN(min_cluster_size=size, min_samples=max(1, size // 2), metric="euclidean",
                               cluster_selection_method="eom", prediction_data=True),
@@ -115,14 +211,16 @@ def _topic_model(n_clustered: int, settings: TopicSettings, descriptions: list[s
         vectorizer_model=CountVectorizer(stop_words=sorted(STOP_WORDS), ngram_range=(1, 1)),
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
         zeroshot_topic_list=descriptions,
-        zeroshot_min_similarity=settings.zeroshot_min_similarity,
+        zeroshot_min_similarity=_threshold(settings, backend),
         top_n_words=settings.top_n_words,
         min_topic_size=size,
     )
+    model.theme_scorer = scorer
+    return model
 
 
 def fit_topics(passages: pd.DataFrame, embeddings: np.ndarray, lemma_texts: list[str], codebook: Codebook,
-               settings: TopicSettings = TopicSettings()) -> TopicFit:
+               settings: TopicSettings = TopicSettings(), backend: Embedder | None = None) -> TopicFit:
     """Fit the seeded topic model on passages (rows aligned with `embeddings` and `lemma_texts`).
 
     `passages` has the columns of `passages.PASSAGES_SCHEMA` plus `source_file`.
@@ -133,7 +231,9 @@ def fit_topics(passages: pd.DataFrame, embeddings: np.ndarray, lemma_texts: list
     if len(passages) == 0:
         return TopicFit(None, empty("topics", TOPICS_SCHEMA), empty("topic_passages", TOPIC_PASSAGES_SCHEMA))
     descriptions = theme_descriptions(codebook)
-    model = _topic_model(len(passages), settings, descriptions)
+    backend = backend or get_embedder()
+    scorer = ThemeScorer(codebook, backend)
+    model = _topic_model(len(passages), settings, descriptions, backend, scorer)
     assigned, _ = model.fit_transform(lemma_texts, embeddings=embeddings)
     assigned = np.asarray(assigned, dtype=int)
 
@@ -145,7 +245,6 @@ def fit_topics(passages: pd.DataFrame, embeddings: np.ndarray, lemma_texts: list
     unit = embeddings / np.linalg.norm(embeddings, axis=1, keepdims=True)
     centroids = {t: _normalised(unit[assigned == t].mean(axis=0)) for t in sorted(set(assigned))}
     similarity = np.array([unit[i] @ centroids[t] if t != OUTLIER_TOPIC else np.nan for i, t in enumerate(assigned)])
-    description_vectors = model.embedding_model.embed(descriptions)
 
     topic_passages = passages.assign(
         topic_id=assigned, thema=[thema_of_topic[t] for t in assigned], similarity=similarity.astype(float),
@@ -167,7 +266,7 @@ def fit_topics(passages: pd.DataFrame, embeddings: np.ndarray, lemma_texts: list
             "thema_name": codebook.theme(thema).name if thema not in ("", NEW_THEME) else "",
             "top_words": "|".join(words), "size": len(members),
             "n_documents": int(members["doc_id"].nunique()), "share": len(members) / len(passages),
-            **_nearest_thema(topic_id, centroid, description_vectors, codebook),
+            **_nearest_thema(topic_id, centroid, scorer, codebook),
             "examples": _examples(members, settings.n_examples),
         })
     topics = pd.DataFrame(rows, columns=list(TOPICS_SCHEMA))
@@ -175,12 +274,11 @@ def fit_topics(passages: pd.DataFrame, embeddings: np.ndarray, lemma_texts: list
                     validate("topic_passages", topic_passages, TOPIC_PASSAGES_SCHEMA))
 
 
-def _nearest_thema(topic_id: int, centroid: np.ndarray, description_vectors: np.ndarray,
-                   codebook: Codebook) -> dict[str, object]:
-    """The codebook thema whose description is closest to the topic's centre (none for the outliers)."""
+def _nearest_thema(topic_id: int, centroid: np.ndarray, scorer: ThemeScorer, codebook: Codebook) -> dict[str, object]:
+    """The codebook thema closest to the topic's centre, by its best phrasing (none for the outliers)."""
     if topic_id == OUTLIER_TOPIC:
         return {"nearest_thema": "", "nearest_similarity": float("nan")}
-    similarities = description_vectors @ centroid
+    similarities = scorer(centroid)[0]
     nearest = int(np.argmax(similarities))
     return {"nearest_thema": codebook.theme_ids[nearest], "nearest_similarity": float(similarities[nearest])}
 
@@ -201,3 +299,7 @@ def _excerpt(text: str, limit: int = 300) -> str:
 
 def _normalised(vector: np.ndarray) -> np.ndarray:
     return vector / np.linalg.norm(vector)
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)

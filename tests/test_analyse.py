@@ -212,3 +212,161 @@ def test_stage_on_a_corpus_without_speerpunten(tmp_path):
                      registry=load_registry(), tables=tables)
     stage_analyse(ctx)
     assert "analysis_quality" in ctx.tables and len(ctx.tables["analysis_plans"]) == 0
+
+
+# -- intervals -------------------------------------------------------------------------------
+@pytest.mark.parametrize("k, n, low, high", [(5, 10, 0.2366, 0.7634), (0, 4, 0.0, 0.4899), (81, 263, 0.2553, 0.3662)])
+def test_wilson_interval_matches_the_textbook_values(k, n, low, high):
+    # Reference values: Newcombe (1998) / Agresti & Coull (1998), z = 1.96.
+    assert analyse.wilson_interval(k, n) == pytest.approx((low, high), abs=1e-4)
+
+
+def test_wilson_interval_without_units_is_undefined():
+    assert all(pd.isna(v) for v in analyse.wilson_interval(0, 0))
+
+
+def _plans_with_items(layout: dict[str, list[str]]) -> pd.DataFrame:
+    return pd.DataFrame([{"doc_id": doc, "veld": veld} for doc, velden in layout.items() for veld in velden])
+
+
+def test_bootstrap_over_plans_widens_when_one_plan_holds_a_category():
+    # Ten plans of six speerpunten, 12 of 60 on "a": spread two per plan in one corpus, all in two plans in the other.
+    spread = _plans_with_items({f"p{i}": ["a"] * (2 if i < 6 else 0) + ["b"] * (6 - (2 if i < 6 else 0))
+                                for i in range(10)})
+    clustered = _plans_with_items({f"p{i}": ["a"] * (6 if i < 2 else 0) + ["b"] * (0 if i < 2 else 6) for i in range(10)})
+    assert (spread["veld"] == "a").sum() == (clustered["veld"] == "a").sum() == 12
+    plans = [f"p{i}" for i in range(10)]
+    lo_s, hi_s = analyse.item_share_intervals(spread, "veld", ["a"], plans)["a"]
+    lo_c, hi_c = analyse.item_share_intervals(clustered, "veld", ["a"], plans)["a"]
+    assert lo_s <= 0.2 <= hi_s and lo_c <= 0.2 <= hi_c
+    assert hi_c - lo_c > 1.5 * (hi_s - lo_s)  # the speerpunten of one plan are not independent draws
+    wilson = analyse.wilson_interval(12, 60)
+    assert lo_s <= wilson[0] + 1e-12 and hi_s >= wilson[1] - 1e-12  # never narrower than over the items
+
+
+def test_bootstrap_is_reproducible_and_covers_an_empty_category():
+    items = _plans_with_items({"p1": ["a", "b"], "p2": ["b"], "p3": ["a", "a", "b"]})
+    first = analyse.item_share_intervals(items, "veld", ["a", "b", "c"], ["p1", "p2", "p3", "p4"])
+    again = analyse.item_share_intervals(items.sample(frac=1, random_state=3), "veld", ["a", "b", "c"],
+                                         ["p4", "p3", "p2", "p1"])
+    assert first == again  # same corpus, same intervals, whatever the row order
+    assert first["c"][0] == 0 and first["c"][1] > 0.3  # nothing seen in 6 items: up to a third or more is possible
+
+
+def test_every_share_of_the_tables_has_an_interval_around_it(small):
+    checks = [("analysis_veld", "share"), ("analysis_thema", "share"), ("analysis_thema", "share_plans"),
+              ("analysis_tiers", "share"), ("analysis_alignment", "share_plans"),
+              ("analysis_alignment", "share_speerpunten"), ("analysis_signal_summary", "share_plans"),
+              ("analysis_breakdown", "share")]
+    for table, share in checks:
+        frame = small[table].dropna(subset=[share])
+        assert len(frame), table
+        low, high = frame[f"{share}_low"], frame[f"{share}_high"]
+        assert ((low <= frame[share] + 1e-12) & (frame[share] <= high + 1e-12)).all(), (table, share)
+        assert ((low >= 0) & (high <= 1)).all(), (table, share)
+    alignment = small["analysis_alignment"].set_index("landelijke_prioriteit")
+    assert (alignment.at["ondermijning", "share_plans_low"], alignment.at["ondermijning", "share_plans_high"]) == \
+        pytest.approx(analyse.wilson_interval(2, 3))
+    b = small["analysis_breakdown"]
+    assert set(b.loc[b["measure"] == "veld_share", "interval"]) == {"bootstrap"}
+    assert set(b.loc[b["measure"] != "veld_share", "interval"]) == {"wilson"}
+
+
+def test_group_intervals_are_wide_for_few_gemeenten_and_overlap_is_named(shared_dir):
+    registry, codebook = load_registry(), load_codebook()
+    inputs = gold_inputs(shared_dir / "dev" / "gold_items.csv", registry)
+    tables = analyse.analyse(inputs["documents"], inputs["speerpunten"], inputs["blocks"], inputs["errors"],
+                             registry, codebook)
+    b = tables["analysis_breakdown"]
+    groups = b[(b["dimension"] == "group") & (b["measure"] == "lp_units") & (b["n_units"] > 0)]
+    width = (groups["share_high"] - groups["share_low"]).groupby(groups["category"]).mean()
+    units = groups.drop_duplicates("category").set_index("category")["n_units"]
+    assert width.idxmax() == units.idxmin() and width.idxmin() == units.idxmax()
+
+
+def test_separated_pairs_name_only_intervals_that_do_not_overlap():
+    cells = pd.DataFrame({"category": ["G4", "G40", "other"], "share": [0.5, 0.9, 0.2],
+                          "share_low": [0.15, 0.8, 0.1], "share_high": [0.85, 0.97, 0.3]})
+    assert analyse.separated_pairs(cells) == [("G40", "other")]
+    assert analyse.separated_pairs(cells.assign(share_low=0.0, share_high=1.0)) == []
+
+
+# -- reliability -----------------------------------------------------------------------------
+def test_reliability_without_evaluation_says_so_and_counts_what_a_person_reviewed(small):
+    table = small["analysis_reliability"]
+    assert list(table.loc[table["part"] != "review", "metric"]) == ["not_measured"]
+    review = table[table["part"] == "review"].set_index("metric")
+    # Analysed: 6 labelled items, one reviewed per plan (3); the unreviewed ones at 0.7 are below the threshold.
+    assert review.at["share_labels_reviewed", "value"] == pytest.approx(3 / 6)
+    assert review.at["share_labels_below_threshold", "value"] == pytest.approx(1 / 6)  # ams#3 (0.7, model)
+    assert review.at["plans_speerpunten_onzeker", "value"] == 0
+    assert set(review["measured_on"]) == {"dit corpus"}
+
+
+def test_reliability_reports_the_shipped_evaluation_and_plan_review(small):
+    from ivpcorpus.evaluation import load_evaluation
+
+    evaluation = load_evaluation()
+    if evaluation is None:
+        pytest.skip("no evaluation.json shipped (make evaluate)")
+    plans = small["analysis_plans"]
+    speerpunten = pd.DataFrame([_item("ams", 1, "ondermijning"), _item("ams", 2, "ondermijning"),
+                                _item("bs", 1, "vwl_algemeen"), _item("soest", 3, "zorg_en_veiligheid")])
+    findings = pd.DataFrame({"doc_id": ["ams", "bs", "soest"], "status": ["beoordeeld", "onzeker", "gevonden"]})
+    table = analyse.reliability_table(evaluation, speerpunten, plans, findings).set_index("metric")
+    labels, finder = evaluation["labels"], evaluation["speerpunten"]
+    assert table.at["thema_accuracy", "value"] == labels["thema_accuracy"]
+    assert table.at["thema_accuracy", "n_items"] == labels["n_items"]
+    assert table.at["recall", "value"] == finder["recall"] and table.at["recall", "n_items"] == finder["n_gold"]
+    assert table.at["recall", "low"] < finder["recall"] < table.at["recall", "high"]
+    calibration = table[table["part"] == "calibration"]
+    assert calibration["n_items"].sum() == labels["n_items"]
+    assert table.at["thema_accuracy", "version"] == evaluation["version"]
+    assert table.at["thema_accuracy", "date"] == evaluation["date"]
+    assert table.at["share_speerpunten_reviewed", "value"] == pytest.approx(2 / 4)  # ams's list was reviewed
+    assert table.at["plans_speerpunten_onzeker", "value"] == 1
+
+
+def test_support_flags_a_figure_resting_on_unreviewed_low_confidence_labels():
+    items = pd.DataFrame({"label_source": ["model", "model", "review", "model"],
+                          "label_confidence": [0.5, 0.6, 0.4, 0.95]})
+    support = analyse.support_counts(items)
+    assert support == {"n_items": 4, "n_reviewed": 1, "n_low_unreviewed": 2}
+    assert not analyse.rests_on_low_confidence(support)  # half, not most
+    assert analyse.rests_on_low_confidence(analyse.support_counts(items.iloc[[0, 1, 3]]))
+
+
+def test_stage_analyse_passes_the_shipped_evaluation(tmp_path):
+    from ivpcorpus.evaluation import load_evaluation
+
+    tables = {name: empty(name) for name in ("documents", "pages", "blocks", "errors")}
+    tables["speerpunten"] = empty("speerpunten", {**SCHEMAS["speerpunten"], **LABEL_COLUMNS})
+    ctx = RunContext(options=RunOptions(corpus_dir=tmp_path, out_dir=tmp_path), store=Store(tmp_path),
+                     registry=load_registry(), tables=tables)
+    stage_analyse(ctx)
+    parts = set(ctx.tables["analysis_reliability"]["part"])
+    assert parts == ({"speerpunten", "labels", "calibration", "review"} if load_evaluation() else {"evaluation", "review"})
+
+
+def test_label_evaluation_trains_on_tune_and_scores_check(shared_dir):
+    import json
+
+    from ivpcorpus.evaluation import evaluate_labels
+
+    split = json.loads((shared_dir / "dev" / "split.json").read_text(encoding="utf-8"))
+    gold = pd.read_csv(shared_dir / "dev" / "gold_items.csv", dtype=str, keep_default_na=False)
+    result = evaluate_labels(shared_dir / "dev" / "gold_items.csv", split)
+    in_check = gold["plan"].isin(split["check"])
+    assert result["n_items"] == int(in_check.sum()) and result["n_train_items"] == int((~in_check).sum())
+    assert result["n_plans"] == gold.loc[in_check, "plan"].nunique()
+    assert sum(b["n"] for b in result["reliability"]) == result["n_items"]
+    filled = [b for b in result["reliability"] if b["n"]]
+    # the mean confidence is the n-weighted mean of the bins' mean confidences
+    assert result["mean_confidence"] == pytest.approx(sum(b["n"] * b["mean_confidence"] for b in filled) / result["n_items"])
+    assert 0 <= result["expected_calibration_error"] <= 1 and 0 <= result["thema_accuracy"] <= 1
+
+
+def test_a_missing_evaluation_file_is_none(tmp_path):
+    from ivpcorpus.evaluation import load_evaluation
+
+    assert load_evaluation(tmp_path / "evaluation.json") is None

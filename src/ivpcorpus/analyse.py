@@ -13,15 +13,24 @@ Two counting conventions, named in every table's `convention` (see TABLE_CATALOG
   A gemeente with several plans in the corpus is represented by its most recent one.
 
 Shares are fractions (0..1) with their numerator and denominator next to them; cells resting
-on fewer than SMALL_CELL units are marked `small_cell`.
+on fewer than SMALL_CELL units are marked `small_cell`. Every share that estimates something
+has a 95% interval in `<share>_low` / `<share>_high`:
+- shares of plans or gemeenten: the Wilson score interval;
+- shares of speerpunten: a seeded percentile bootstrap that resamples plans (the speerpunten of
+  one plan are not independent draws), widened to at least the Wilson interval over the items,
+  because a percentile bootstrap collapses to a point when a category is (almost) empty.
+Coverage (gemeenten with a plan in the corpus) is a count of the corpus itself, not an
+estimate, and has no interval.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -30,6 +39,13 @@ from ivpcorpus.codebook import Codebook, reference_path
 from ivpcorpus.registry import GROUPS, Registry
 
 SMALL_CELL = 5
+Z_95 = 1.959963984540054  # two-sided 95% normal quantile
+N_BOOTSTRAP = 2000
+BOOTSTRAP_SEED = 13  # fixed: the same corpus gives the same intervals in every report
+# Automatic labels below this confidence are the ones a person should check first. The label
+# confidence is calibrated out of fold, so below 0.8 more than one in five is expected to be
+# wrong; the report shows how well that calibration held on development data.
+REVIEW_THRESHOLD = 0.8
 TIER1 = "prioriteit"
 TIER2 = "overig_thema"
 # The demo corpus prints this on every page (ivpcorpus.demo.model.SYNTHETIC_MARKER starts with it).
@@ -80,7 +96,15 @@ TABLE_CATALOGUE: dict[str, TableInfo] = {
     "analysis_signal_summary": TableInfo(PLAN, "Tekstsignalen", "Aandeel plannen per tekstsignaal."),
     "analysis_quality": TableInfo("", "Methode en datakwaliteit", "Aantallen documenten, extractiefouten, "
                                   "labelbron en -zekerheid, bekende beperkingen."),
+    "analysis_reliability": TableInfo("", "Betrouwbaarheid", "Gemeten nauwkeurigheid van het vinden en labelen van "
+                                      "speerpunten op ontwikkeldata (niet op dit corpus), de kalibratie van de "
+                                      "labelzekerheid en wat een persoon in dit corpus heeft beoordeeld."),
 }
+# Excel sheet names that differ from the table name without its prefix.
+SHEET_NAMES = {"analysis_reliability": "betrouwbaarheid"}
+INTERVAL_NOTE = ("Intervallen: 95%; Wilson voor aandelen van plannen of gemeenten, voor aandelen van speerpunten een "
+                 f"bootstrap over plannen ({N_BOOTSTRAP} trekkingen, vaste seed), minstens zo breed als het "
+                 "Wilson-interval over de speerpunten.")
 
 # Signals the CCV reported on, as Dutch patterns over the plan text. The first matching
 # sentence is kept as evidence.
@@ -165,6 +189,72 @@ def _share(n: int, base: int) -> float:
     return n / base if base else float("nan")
 
 
+def wilson_interval(k: int, n: int, z: float = Z_95) -> tuple[float, float]:
+    """The Wilson score interval of k successes out of n (NaN, NaN without units)."""
+    if n <= 0:
+        return float("nan"), float("nan")
+    p = k / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def item_share_intervals(items: pd.DataFrame, column: str, keys: list[str], clusters: list[str],
+                         seed: int = BOOTSTRAP_SEED, n_boot: int = N_BOOTSTRAP) -> dict[str, tuple[float, float]]:
+    """95% intervals of the share of `items` whose `column` equals each key, resampling clusters.
+
+    `items` has a doc_id per row; `clusters` lists every plan that could hold items (plans
+    without any count as draws too). A resample is a multinomial draw of the clusters, so each
+    keeps all of its items; the interval is the 2.5-97.5 percentile of the resampled shares,
+    widened to the Wilson interval over the items where that is wider.
+    """
+    clusters = sorted(set(clusters))
+    total = len(items)
+    if not total or not clusters:
+        return {key: (float("nan"), float("nan")) for key in keys}
+    counts = pd.crosstab(items["doc_id"], items[column]).reindex(index=clusters, columns=keys, fill_value=0)
+    sizes = items.groupby("doc_id").size().reindex(clusters, fill_value=0).to_numpy(dtype=float)
+    rng = np.random.default_rng(seed)
+    weights = rng.multinomial(len(clusters), np.full(len(clusters), 1 / len(clusters)), size=n_boot).astype(float)
+    denominators = weights @ sizes
+    kept = denominators > 0  # a draw of only empty plans has no share
+    shares = (weights[kept] @ counts.to_numpy(dtype=float)) / denominators[kept, None]
+    low, high = np.percentile(shares, [2.5, 97.5], axis=0) if kept.any() else (np.full(len(keys), np.nan),) * 2
+    intervals = {}
+    for i, key in enumerate(keys):
+        w_low, w_high = wilson_interval(int(counts[key].sum()), total)
+        intervals[key] = (min(float(low[i]), w_low), max(float(high[i]), w_high))
+    return intervals
+
+
+def with_wilson(table: pd.DataFrame, share: str, n: str, base: str) -> pd.DataFrame:
+    """The table with `<share>_low` and `<share>_high` from its numerator and base columns."""
+    bounds = [wilson_interval(int(k), int(b)) for k, b in zip(table[n], table[base])]
+    return table.assign(**{f"{share}_low": [lo for lo, _ in bounds], f"{share}_high": [hi for _, hi in bounds]})
+
+
+def intervals_overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def separated_pairs(cells: pd.DataFrame, share: str = "share") -> list[tuple[str, str]]:
+    """(higher, lower) category pairs whose 95% intervals do not overlap, higher share first.
+
+    `cells` has category, `share`, `<share>_low`, `<share>_high`; cells without a share are skipped.
+    """
+    known = cells[cells[share].notna()].sort_values(share, ascending=False)
+    rows = list(known.itertuples(index=False))
+    pairs = []
+    for i, high in enumerate(rows):
+        for low in rows[i + 1:]:
+            a = (getattr(high, f"{share}_low"), getattr(high, f"{share}_high"))
+            b = (getattr(low, f"{share}_low"), getattr(low, f"{share}_high"))
+            if not intervals_overlap(a, b):
+                pairs.append((high.category, low.category))
+    return pairs
+
+
 def _tier1(speerpunten: pd.DataFrame) -> pd.DataFrame:
     """Priority-level speerpunten that carry a thema (unlabelled ones are reported in quality)."""
     labelled = speerpunten["thema"].fillna("").astype(str).str.len() > 0
@@ -240,12 +330,15 @@ def coverage_table(municipalities: pd.DataFrame) -> pd.DataFrame:
 
 
 # -- national --------------------------------------------------------------------------------
-def veld_table(speerpunten: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+def veld_table(speerpunten: pd.DataFrame, plans: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     tier1 = _tier1(speerpunten)
+    plan_ids = list(plans["doc_id"])
     veld = tier1["thema"].map(codebook.veld_of)
     ccv = ccv_2020_shares()
+    intervals = item_share_intervals(tier1.assign(veld=veld), "veld", [v.id for v in codebook.velden], plan_ids)
     rows = [{"veld": v.id, "veld_name": v.name, "n_speerpunten": int((veld == v.id).sum()), "base": len(tier1),
-             "share": _share(int((veld == v.id).sum()), len(tier1)), "ccv_2020_share": ccv.get(v.id, float("nan"))}
+             "share": _share(int((veld == v.id).sum()), len(tier1)), "share_low": intervals[v.id][0],
+             "share_high": intervals[v.id][1], "ccv_2020_share": ccv.get(v.id, float("nan"))}
             for v in codebook.velden]
     return pd.DataFrame(rows)
 
@@ -255,22 +348,27 @@ def thema_table(speerpunten: pd.DataFrame, plans: pd.DataFrame, codebook: Codebo
     labels = plan_labels(speerpunten)
     theme_plans = labels[labels["kind"] == "thema"].groupby("key")["doc_id"].nunique()
     ccv = ccv_2020_shares()
+    intervals = item_share_intervals(tier1, "thema", list(codebook.theme_ids), list(plans["doc_id"]))
     rows = []
     for t in codebook.themes:
         n = int((tier1["thema"] == t.id).sum())
         k = int(theme_plans.get(t.id, 0))
         rows.append({"thema": t.id, "thema_name": t.name, "veld": t.veld, "n_speerpunten": n, "base": len(tier1),
-                     "share": _share(n, len(tier1)), "n_plans": k, "n_plans_total": len(plans),
-                     "share_plans": _share(k, len(plans)), "ccv_2020_share": ccv.get(t.id, float("nan"))})
-    return pd.DataFrame(rows).sort_values(["n_speerpunten", "n_plans"], ascending=False, ignore_index=True)
+                     "share": _share(n, len(tier1)), "share_low": intervals[t.id][0], "share_high": intervals[t.id][1],
+                     "n_plans": k, "n_plans_total": len(plans), "share_plans": _share(k, len(plans)),
+                     "ccv_2020_share": ccv.get(t.id, float("nan"))})
+    table = with_wilson(pd.DataFrame(rows), "share_plans", "n_plans", "n_plans_total")
+    return table.sort_values(["n_speerpunten", "n_plans"], ascending=False, ignore_index=True)
 
 
 def tiers_table(speerpunten: pd.DataFrame, plans: pd.DataFrame) -> pd.DataFrame:
+    intervals = item_share_intervals(speerpunten, "level", [TIER1, TIER2], list(plans["doc_id"]))
     rows = []
     for level, column in ((TIER1, "n_prioriteit"), (TIER2, "n_overig_thema")):
         per_plan = plans[column]
         rows.append({"level": level, "n_speerpunten": int((speerpunten["level"] == level).sum()),
                      "share": _share(int((speerpunten["level"] == level).sum()), len(speerpunten)),
+                     "share_low": intervals[level][0], "share_high": intervals[level][1],
                      "n_plans_with_level": int((per_plan > 0).sum()), "n_plans": len(plans),
                      "mean_per_plan": per_plan.mean() if len(plans) else float("nan"),
                      "median_per_plan": per_plan.median() if len(plans) else float("nan"),
@@ -286,12 +384,19 @@ def alignment_table(speerpunten: pd.DataFrame, plans: pd.DataFrame, codebook: Co
     any_level = any_level.groupby("lp")["doc_id"].nunique()
     rows = []
     for lp in codebook.landelijke_prioriteiten:
-        n_items = int(tier1["landelijke_prioriteiten"].map(lambda c, i=lp.id: i in split_labels(c)).sum())
+        touches = tier1["landelijke_prioriteiten"].map(lambda c, i=lp.id: i in split_labels(c))
+        n_items = int(touches.sum())
+        # an item can touch several priorities: each priority is its own yes/no share of the items
+        low, high = item_share_intervals(tier1.assign(touches=touches), "touches", [True], list(plans["doc_id"]))[True]
         k = int(per_lp.get(lp.id, 0))
         rows.append({"landelijke_prioriteit": lp.id, "name": lp.name, "n_plans": k, "n_plans_total": len(plans),
                      "share_plans": _share(k, len(plans)), "n_plans_any_level": int(any_level.get(lp.id, 0)),
-                     "n_speerpunten": n_items, "share_speerpunten": _share(n_items, len(tier1))})
-    return pd.DataFrame(rows)
+                     "n_speerpunten": n_items, "share_speerpunten": _share(n_items, len(tier1)),
+                     "share_speerpunten_low": low, "share_speerpunten_high": high})
+    table = with_wilson(pd.DataFrame(rows), "share_plans", "n_plans", "n_plans_total")
+    return table[["landelijke_prioriteit", "name", "n_plans", "n_plans_total", "share_plans", "share_plans_low",
+                  "share_plans_high", "n_plans_any_level", "n_speerpunten", "share_speerpunten",
+                  "share_speerpunten_low", "share_speerpunten_high"]]
 
 
 def plan_alignment_table(plans: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
@@ -326,21 +431,26 @@ def breakdown_table(speerpunten: pd.DataFrame, plans: pd.DataFrame, municipaliti
             part = units[units["category"] == category]
             n_units = len(part)
             items = part.merge(tier1, on="doc_id")  # a joint plan's speerpunten once per gemeente
-            rows = [("veld_share", v.id, v.name, int((items["veld"] == v.id).sum()), len(items))
+            intervals = item_share_intervals(items, "veld", [v.id for v in codebook.velden], list(part["doc_id"]))
+            rows = [("veld_share", v.id, v.name, int((items["veld"] == v.id).sum()), len(items), *intervals[v.id])
                     for v in codebook.velden]
             held = part.merge(labels, on="doc_id")
             for kind, measure, entries in (("thema", "thema_units", [(t.id, t.name) for t in codebook.themes]),
                                            ("lp", "lp_units", [(p.id, p.name) for p in codebook.landelijke_prioriteiten])):
                 chosen = held[held["kind"] == kind]
-                rows += [(measure, key, name, int((chosen["key"] == key).sum()), n_units) for key, name in entries]
-            frame = pd.DataFrame(rows, columns=["measure", "key", "label", "n", "base"])
+                for key, name in entries:
+                    k = int((chosen["key"] == key).sum())
+                    rows.append((measure, key, name, k, n_units, *wilson_interval(k, n_units)))
+            frame = pd.DataFrame(rows, columns=["measure", "key", "label", "n", "base", "share_low", "share_high"])
             frames.append(frame.assign(dimension=dimension, convention=convention, category=category, n_units=n_units))
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["measure", "key", "label", "n", "base", "dimension", "convention", "category", "n_units"])
+        columns=["measure", "key", "label", "n", "base", "share_low", "share_high", "dimension", "convention",
+                 "category", "n_units"])
     table["share"] = [_share(n, b) for n, b in zip(table["n"], table["base"])]
+    table["interval"] = table["measure"].map(lambda m: "bootstrap" if m == "veld_share" else "wilson")
     table["small_cell"] = table["n_units"] < SMALL_CELL
-    return table[["dimension", "convention", "category", "measure", "key", "label", "n", "base", "share", "n_units",
-                  "small_cell"]]
+    return table[["dimension", "convention", "category", "measure", "key", "label", "n", "base", "share", "share_low",
+                  "share_high", "interval", "n_units", "small_cell"]]
 
 
 # -- text signals ----------------------------------------------------------------------------
@@ -391,7 +501,7 @@ def signal_summary_table(signals: pd.DataFrame, plans: pd.DataFrame) -> pd.DataF
         k = int(signals.loc[signals["signal"] == name, "doc_id"].nunique())
         rows.append({"signal_type": kind, "signal": name, "n_plans": k, "n_plans_total": len(plans),
                      "share_plans": _share(k, len(plans))})
-    return pd.DataFrame(rows)
+    return with_wilson(pd.DataFrame(rows), "share_plans", "n_plans", "n_plans_total")
 
 
 # -- quality ---------------------------------------------------------------------------------
@@ -434,11 +544,106 @@ def quality_table(documents: pd.DataFrame, speerpunten: pd.DataFrame, errors: pd
     return pd.DataFrame(rows, columns=["metric", "value", "description"]).astype({"value": "float64"})
 
 
+# -- reliability -----------------------------------------------------------------------------
+RELIABILITY_COLUMNS = ["part", "metric", "value", "low", "high", "mean_confidence", "n_items", "n_plans",
+                       "measured_on", "version", "date", "description"]
+
+
+def low_unreviewed(items: pd.DataFrame) -> pd.Series:
+    """Per speerpunt: its label is automatic and below REVIEW_THRESHOLD (nobody checked an uncertain label)."""
+    reviewed = items["label_source"].fillna("") == "review"
+    return ~reviewed & (items["label_confidence"].astype(float) < REVIEW_THRESHOLD)
+
+
+def support_counts(items: pd.DataFrame) -> dict[str, int]:
+    """How many of the speerpunten behind a figure a person reviewed, and how many rest on an
+    automatic label below REVIEW_THRESHOLD."""
+    reviewed = items["label_source"].fillna("") == "review"
+    return {"n_items": len(items), "n_reviewed": int(reviewed.sum()), "n_low_unreviewed": int(low_unreviewed(items).sum())}
+
+
+def rests_on_low_confidence(support: dict[str, int]) -> bool:
+    """True when most of a figure's speerpunten carry an unreviewed label below REVIEW_THRESHOLD."""
+    return support["n_items"] > 0 and support["n_low_unreviewed"] > support["n_items"] / 2
+
+
+def _evaluation_rows(evaluation: dict) -> list[dict]:
+    provenance = {"measured_on": evaluation["data"], "version": evaluation["version"], "date": evaluation["date"]}
+    finder, labels = evaluation["speerpunten"], evaluation["labels"]
+    rows = []
+    for metric, k, n, description in (
+            ("precision", finder["n_matched"], finder["n_found"], "speerpunten vinden: aandeel gevonden speerpunten "
+                                                                  "dat echt een speerpunt van het plan is (precisie)"),
+            ("recall", finder["n_matched"], finder["n_gold"], "speerpunten vinden: aandeel speerpunten van het plan "
+                                                              "dat gevonden is (recall)")):
+        rows.append({"part": "speerpunten", "metric": metric, "value": finder[metric], "n_items": n,
+                     "n_plans": finder["n_plans"],
+                     "description": f"{description}; {finder['n_documents']} documenten (uittreksels als HTML en PDF)",
+                     **dict(zip(("low", "high"), wilson_interval(k, n)))})
+    rows.append({"part": "speerpunten", "metric": "f1", "value": finder["f1"], "n_items": finder["n_gold"],
+                 "n_plans": finder["n_plans"], "description": "speerpunten vinden: F1 (precisie en recall samen)"})
+    n_items = labels["n_items"]
+    for metric, description in (("thema_accuracy", "labelen: thema juist"), ("veld_accuracy", "labelen: veld juist")):
+        rows.append({"part": "labels", "metric": metric, "value": labels[metric], "n_items": n_items,
+                     "n_plans": labels["n_plans"], "description": description,
+                     **dict(zip(("low", "high"), wilson_interval(round(labels[metric] * n_items), n_items)))})
+    rows += [
+        {"part": "labels", "metric": "lp_micro_f1", "value": labels["lp_micro_f1"], "n_items": n_items,
+         "n_plans": labels["n_plans"], "description": "labelen: landelijke prioriteiten juist (micro-F1)"},
+        {"part": "labels", "metric": "mean_confidence", "value": labels["mean_confidence"], "n_items": n_items,
+         "n_plans": labels["n_plans"], "description": "gemiddelde labelzekerheid op de ontwikkeldata"},
+        {"part": "labels", "metric": "expected_calibration_error", "value": labels["expected_calibration_error"],
+         "n_items": n_items, "n_plans": labels["n_plans"],
+         "description": "gemiddeld verschil tussen zekerheid en nauwkeurigheid per klasse (ECE; 0 = zekerheid klopt)"},
+    ]
+    rows += [{"part": "calibration", "metric": b["bin"], "value": b["accuracy"], "mean_confidence": b["mean_confidence"],
+              "n_items": b["n"], "n_plans": labels["n_plans"],
+              "description": "zekerheidsklasse: aandeel juiste thema's (value) bij de gemiddelde zekerheid"}
+             for b in labels["reliability"]]
+    return [{**row, **provenance} for row in rows]
+
+
+def reliability_table(evaluation: dict | None, speerpunten: pd.DataFrame, plans: pd.DataFrame,
+                      findings: pd.DataFrame | None) -> pd.DataFrame:
+    """The measured accuracy (from `evaluation`, the shipped evaluation.json; absent: one row
+    that says so), the calibration of the label confidence and what a person reviewed here."""
+    rows = _evaluation_rows(evaluation) if evaluation else [
+        {"part": "evaluation", "metric": "not_measured", "measured_on": "",
+         "description": "geen gemeten nauwkeurigheid meegeleverd (evaluation.json ontbreekt; maak het met make evaluate)"}]
+    labelled = speerpunten[speerpunten["thema"].fillna("").astype(str).str.len() > 0]
+    support = support_counts(labelled)
+    n_labelled = support["n_items"]
+    status = findings.set_index("doc_id")["status"] if findings is not None and "status" in findings else pd.Series(dtype=str)
+    reviewed_plans = set(status[status == "beoordeeld"].index) & set(plans["doc_id"])
+    in_reviewed = int(speerpunten["doc_id"].isin(reviewed_plans).sum())
+    onzeker = int((status.reindex(plans["doc_id"]) == "onzeker").sum())
+    review = [
+        {"part": "review", "metric": "share_labels_reviewed", "value": _share(support["n_reviewed"], n_labelled),
+         "n_items": n_labelled, "description": "aandeel labels door een persoon beoordeeld"},
+        {"part": "review", "metric": "share_speerpunten_reviewed", "value": _share(in_reviewed, len(speerpunten)),
+         "n_items": len(speerpunten), "n_plans": len(reviewed_plans),
+         "description": "aandeel speerpunten in plannen waarvan een persoon de lijst van speerpunten beoordeelde"},
+        {"part": "review", "metric": "share_labels_below_threshold",
+         "value": _share(support["n_low_unreviewed"], n_labelled), "n_items": n_labelled,
+         "description": f"aandeel labels automatisch toegekend met zekerheid onder {REVIEW_THRESHOLD:.1f} "
+                        "(niet beoordeeld)".replace(".", ",")},
+        {"part": "review", "metric": "plans_speerpunten_onzeker", "value": onzeker, "n_plans": len(plans),
+         "description": "plannen zonder duidelijke lijst van speerpunten (onzeker; hun kandidaten tellen niet mee)"},
+        {"part": "review", "metric": "review_threshold", "value": REVIEW_THRESHOLD,
+         "description": "drempel: automatische labels met een lagere zekerheid horen eerst beoordeeld te worden"},
+    ]
+    rows += [{**row, "measured_on": "dit corpus"} for row in review]
+    table = pd.DataFrame(rows, columns=RELIABILITY_COLUMNS)
+    return table.astype({c: "float64" for c in ("value", "low", "high", "mean_confidence", "n_items", "n_plans")})
+
+
 # -- all together ----------------------------------------------------------------------------
 def analyse(documents: pd.DataFrame, speerpunten: pd.DataFrame, blocks: pd.DataFrame, errors: pd.DataFrame,
             registry: Registry, codebook: Codebook, synthetic: bool = False,
-            findings: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
-    """Every analysis table, keyed by its store name (see TABLE_CATALOGUE)."""
+            findings: pd.DataFrame | None = None, evaluation: dict | None = None) -> dict[str, pd.DataFrame]:
+    """Every analysis table, keyed by its store name (see TABLE_CATALOGUE). `evaluation` is the
+    measured accuracy on development data (`ivpcorpus.evaluation.load_evaluation()`), None when
+    there is none."""
     analysed = set(documents.loc[documents["status"] != "error", "doc_id"])
     speerpunten = speerpunten[speerpunten["doc_id"].isin(analysed)]
     plans = plans_table(documents, speerpunten, registry)
@@ -448,7 +653,7 @@ def analyse(documents: pd.DataFrame, speerpunten: pd.DataFrame, blocks: pd.DataF
         "analysis_plans": plans,
         "analysis_municipalities": municipalities,
         "analysis_coverage": coverage_table(municipalities),
-        "analysis_veld": veld_table(speerpunten, codebook),
+        "analysis_veld": veld_table(speerpunten, plans, codebook),
         "analysis_thema": thema_table(speerpunten, plans, codebook),
         "analysis_tiers": tiers_table(speerpunten, plans),
         "analysis_alignment": alignment_table(speerpunten, plans, codebook),
@@ -457,5 +662,6 @@ def analyse(documents: pd.DataFrame, speerpunten: pd.DataFrame, blocks: pd.DataF
         "analysis_signals": signals,
         "analysis_signal_summary": signal_summary_table(signals, plans),
         "analysis_quality": quality_table(documents, speerpunten, errors, plans, registry, synthetic, findings),
+        "analysis_reliability": reliability_table(evaluation, speerpunten, plans, findings),
     }
     return tables

@@ -9,17 +9,20 @@ regenerates the report without running the pipeline. Other stages add sections w
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from datetime import date
 from importlib import resources
 from pathlib import Path
 
 import jinja2
 import pandas as pd
+from markupsafe import Markup
 
 from ivpcorpus import __version__
-from ivpcorpus.analyse import TABLE_CATALOGUE, CONVENTIONS
+from ivpcorpus.analyse import CONVENTIONS, INTERVAL_NOTE, SHEET_NAMES, TABLE_CATALOGUE
 from ivpcorpus.codebook import Codebook, load_codebook
-from ivpcorpus.report.content import ReportContent, build_content
+from ivpcorpus.report.content import Finding, ReportContent, build_content
 from ivpcorpus.report.model import ReportTable, Section
 from ivpcorpus.report.xlsx import write_workbook
 from ivpcorpus.store import Store, atomic_write_text
@@ -51,11 +54,26 @@ def _environment() -> jinja2.Environment:
     return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
 
 
+def annex_script() -> str:
+    """The annex's sort-and-filter script (the package's own file, inlined as it is)."""
+    return resources.files("ivpcorpus.report").joinpath("templates/annex.js").read_text(encoding="utf-8")
+
+
+def script_hash(script: str) -> str:
+    """The CSP source that allows exactly this inline script and no other."""
+    return "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+
+
 def render_html(content: ReportContent) -> str:
     css = resources.files("ivpcorpus.report").joinpath("templates/report.css").read_text(encoding="utf-8")
+    script = annex_script()
+    # Both are the package's own files and go in verbatim: escaped, the quotes in the CSS would
+    # become &#34; (raw text in <style> is not decoded), dropping its fonts and page numbers.
+    if "</style" in css.lower() or "</script" in script.lower():
+        raise ValueError("the report's stylesheet and script must not close their own element")
     template = _environment().get_template("report.html.j2")
-    return template.render(content=content, css=css, notice=SYNTHETIC_NOTICE, version=__version__,
-                           generated=date.today().isoformat())
+    return template.render(content=content, css=Markup(css), notice=SYNTHETIC_NOTICE, version=__version__,
+                           generated=date.today().isoformat(), script=Markup(script), script_hash=script_hash(script))
 
 
 def write_pdf(html: str, path: Path) -> None:
@@ -72,21 +90,45 @@ def _refuse_fetch(url: str, *args, **kwargs):
     raise ValueError(f"the report must not load {url!r}")
 
 
+def sheet_name(table: str) -> str:
+    return SHEET_NAMES.get(table, table.removeprefix("analysis_"))
+
+
+def findings_support(findings: list[Finding]) -> pd.DataFrame:
+    """Rows for the betrouwbaarheid sheet: what each key finding about labels rests on."""
+    rows = [{"part": "key_finding", "metric": f.topic,
+             "value": f.support["n_reviewed"] / f.support["n_items"] if f.support["n_items"] else float("nan"),
+             "n_items": f.support["n_items"], "measured_on": "dit corpus",
+             "description": f"aandeel labels beoordeeld (value); {f.support['n_in_reviewed_list']} in een beoordeelde "
+                            f"lijst, {f.support['n_low_unreviewed']} automatisch onder de drempel"
+                            + ("; rust vooral op onzekere labels" if f.flagged else "")}
+            for f in findings if f.support is not None]
+    return pd.DataFrame(rows)
+
+
 def workbook_sheets(tables: dict[str, pd.DataFrame], codebook: Codebook, *, synthetic: bool,
-                    extra_sections: list[Section] = ()) -> list[tuple[str, pd.DataFrame]]:
-    """Toelichting first, then the speerpunten with labels (one row each), then every table."""
+                    extra_sections: list[Section] = (), findings: list[Finding] = ()) -> list[tuple[str, pd.DataFrame]]:
+    """Toelichting first, then the speerpunten with labels (one row each), then every table; the
+    betrouwbaarheid sheet also says what each key finding rests on."""
     about = [{"blad": "speerpunten", "titel": "Speerpunten met labels", "telwijze": CONVENTIONS["plan"],
               "beschrijving": "Eén rij per speerpunt of overig thema, met labels, zekerheid, pagina en citaat."}]
-    about += [{"blad": name.removeprefix("analysis_"), "titel": info.title,
+    about += [{"blad": sheet_name(name), "titel": info.title,
                "telwijze": CONVENTIONS.get(info.convention, "zie kolom convention" if name == "analysis_breakdown" else ""),
                "beschrijving": info.description} for name, info in TABLE_CATALOGUE.items()]
     extra = [(t.sheet or t.title, t.data if t.data is not None else t.frame)
              for s in extra_sections for t in s.tables]
     about += [{"blad": name[:31], "titel": name, "telwijze": "", "beschrijving": ""} for name, _ in extra]
+    about.append({"blad": "", "titel": "Intervallen", "telwijze": "",
+                  "beschrijving": "Kolommen <aandeel>_low en <aandeel>_high: het 95%-interval van dat aandeel. "
+                                  + INTERVAL_NOTE})
     if synthetic:
         about.insert(0, {"blad": "", "titel": SYNTHETIC_NOTICE, "telwijze": "", "beschrijving": ""})
     sheets = [("toelichting", pd.DataFrame(about)), ("speerpunten", speerpunten_sheet(tables, codebook))]
-    sheets += [(name.removeprefix("analysis_"), tables[name]) for name in TABLE_CATALOGUE]
+    with_findings = {**tables}
+    support = findings_support(list(findings))
+    if len(support):
+        with_findings["analysis_reliability"] = pd.concat([tables["analysis_reliability"], support], ignore_index=True)
+    sheets += [(sheet_name(name), with_findings[name]) for name in TABLE_CATALOGUE]
     return sheets + extra
 
 
@@ -113,7 +155,8 @@ def write_report(tables: dict[str, pd.DataFrame], out_dir: Path, *, synthetic: b
     html = render_html(content)
     paths = {"html": out_dir / "report.html", "xlsx": out_dir / "report.xlsx"}
     atomic_write_text(paths["html"], html)
-    write_workbook(paths["xlsx"], workbook_sheets(tables, codebook, synthetic=synthetic, extra_sections=extra_sections))
+    write_workbook(paths["xlsx"], workbook_sheets(tables, codebook, synthetic=synthetic, extra_sections=extra_sections,
+                                                  findings=content.findings))
     if pdf:
         paths["pdf"] = out_dir / "report.pdf"
         write_pdf(html, paths["pdf"])

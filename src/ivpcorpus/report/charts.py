@@ -28,12 +28,14 @@ MAX_LABEL_CHARS = 44
 LABEL = 'font-size="12" fill="#1b1b1b" font-family="DejaVu Sans, Arial, sans-serif"'
 SMALL = 'font-size="11" fill="#555555" font-family="DejaVu Sans, Arial, sans-serif"'
 GRID = 'stroke="#e4e4e4" stroke-width="1"'
+INTERVAL = 'stroke="#1b1b1b" stroke-width="1.2" fill="none"'
 
 
 @dataclass(frozen=True)
 class Chart:
     title: str  # shown as the figure caption
     svg: Markup
+    intervals: bool = False  # the bars carry 95% error bars (the caption says so)
 
 
 @dataclass
@@ -41,6 +43,8 @@ class Series:
     name: str
     values: list[float]  # fractions 0..1 (NaN = no data)
     small: list[bool] = field(default_factory=list)  # value rests on fewer than 5 units
+    low: list[float] = field(default_factory=list)  # 95% interval per value (empty: no error bars)
+    high: list[float] = field(default_factory=list)
 
 
 def _percent(value: float) -> str:
@@ -55,14 +59,16 @@ def bar_chart(categories: list[str], series: list[Series], *, title: str) -> Cha
     """Horizontal bars per category, one bar per series side by side; values as percentages.
 
     Bars resting on a small cell are drawn lighter with an asterisk after the value; a
-    missing value (NaN) draws no bar, the table next to the chart says "–".
+    missing value (NaN) draws no bar, the table next to the chart says "–". A series with
+    intervals gets an error bar (a dark line with end caps) over each bar, and the value label
+    moves past its upper end.
     """
     n_series = max(len(series), 1)
     row_height = n_series * BAR_HEIGHT + ROW_GAP
     legend = LEGEND_HEIGHT if len(series) > 1 else 0
     height = legend + len(categories) * row_height + AXIS_HEIGHT
     plot_width = WIDTH - LABEL_WIDTH - VALUE_WIDTH
-    finite = [v for s in series for v in s.values if not math.isnan(v)]
+    finite = [v for s in series for v in [*s.values, *s.high] if not math.isnan(v)]
     top = max(finite + [0.01])
     tick = 0.1 if top <= 0.5 else 0.2
     scale_max = min(1.0, math.ceil(round(top / tick, 6)) * tick)
@@ -95,9 +101,20 @@ def bar_chart(categories: list[str], series: list[Series], *, title: str) -> Cha
                 continue
             width = plot_width * min(value / scale_max, 1.0)
             opacity = ' fill-opacity="0.45"' if small else ""
+            interval = (s.low[row], s.high[row]) if s.low and not (math.isnan(s.low[row]) or math.isnan(s.high[row])) \
+                else None
+            tooltip = _percent(value) + (f" (95%-interval {_percent(interval[0])}–{_percent(interval[1])})"
+                                         if interval else "")
             parts.append(f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width:.1f}" height="{BAR_HEIGHT - 2}" '
-                         f'fill="{colour}"{opacity}><title>{escape(s.name)}: {_percent(value)}</title></rect>')
-            parts.append(f'<text x="{LABEL_WIDTH + width + 4:.1f}" y="{y + BAR_HEIGHT - 3}" {SMALL}>'
+                         f'fill="{colour}"{opacity}><title>{escape(s.name)}: {tooltip}</title></rect>')
+            label_x = LABEL_WIDTH + width
+            if interval:
+                x1, x2 = (LABEL_WIDTH + plot_width * min(b / scale_max, 1.0) for b in interval)
+                mid, cap = y + (BAR_HEIGHT - 2) / 2, (BAR_HEIGHT - 2) / 2 - 1
+                parts.append(f'<path class="interval" d="M{x1:.1f} {mid:.1f}H{x2:.1f}M{x1:.1f} {mid - cap:.1f}V{mid + cap:.1f}'
+                             f'M{x2:.1f} {mid - cap:.1f}V{mid + cap:.1f}" {INTERVAL}/>')
+                label_x = max(label_x, x2)
+            parts.append(f'<text x="{label_x + 4:.1f}" y="{y + BAR_HEIGHT - 3}" {SMALL}>'
                          f'{_percent(value)}{"*" if small else ""}</text>')
     parts.append("</svg>")
-    return Chart(title, Markup("".join(parts)))
+    return Chart(title, Markup("".join(parts)), intervals=any(s.low for s in series))

@@ -31,3 +31,4 @@ class Section:
     paragraphs: list[str] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)  # from report.charts.bar_chart
     tables: list[ReportTable] = field(default_factory=list)
+    subsections: list[Section] = field(default_factory=list)  # shown after the tables, one heading level down

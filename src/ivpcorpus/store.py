@@ -14,6 +14,7 @@ resume where an interrupted one stopped.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import tempfile
@@ -23,9 +24,33 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from ivpcorpus.errors import InputError
 from ivpcorpus.schemas import SCHEMAS, Schema, validate
 
 DB_NAME = "ivpcorpus.duckdb"
+
+
+@contextlib.contextmanager
+def locked(out_dir: Path, wait: bool = True, on_wait=None) -> Iterator[None]:
+    """Hold OUT_DIR for one run: a second run on the same folder waits until the first is done
+    (`on_wait` is told once), or with `wait=False` stops with an InputError. An advisory lock
+    (flock) on the folder itself: no lock file to leave behind, and the operating system
+    releases it when a run ends or dies, so a crash never leaves the folder locked."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    handle = os.open(out_dir, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not wait:
+                raise InputError(f"{out_dir}: een andere run schrijft al in deze map; wacht tot die klaar is "
+                                 "of kies een andere --out") from None
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing the descriptor releases the lock
 
 
 class Store:

@@ -96,10 +96,11 @@ def share_by_group(topic_passages: pd.DataFrame, topics: pd.DataFrame, documents
 
 def topic_tables(blocks: pd.DataFrame, documents: pd.DataFrame, registry: Registry, store: Store,
                  settings: TopicSettings | None = None, progress=lambda batches: batches,
-                 embedder: str | None = None) -> tuple[dict[str, pd.DataFrame], BERTopic | None]:
+                 embedder: str | None = None, cluster=None) -> tuple[dict[str, pd.DataFrame], BERTopic | None]:
     """Passages, embeddings (cached in `store`), the seeded topic model and its tables.
 
-    `embedder` is a name from `embedding.EMBEDDERS` (default: `embedding.DEFAULT_EMBEDDER`).
+    `embedder` is a name from `embedding.EMBEDDERS` (default: `embedding.DEFAULT_EMBEDDER`);
+    with a Dask `cluster` client the passages are embedded on its workers.
     """
     from ivpcorpus.topics.embedding import DEFAULT_EMBEDDER, cached_passage_embeddings, get_embedder
     from ivpcorpus.topics.model import TopicSettings, fit_topics
@@ -108,8 +109,13 @@ def topic_tables(blocks: pd.DataFrame, documents: pd.DataFrame, registry: Regist
     passages = passages.merge(documents[["doc_id", "source_file"]], on="doc_id", how="left")
     passages["source_file"] = passages["source_file"].fillna(passages["doc_id"])
     backend = get_embedder(embedder or DEFAULT_EMBEDDER)
+    remote = None
+    if cluster is not None:
+        from ivpcorpus.cluster import batch_embedder
+
+        remote = batch_embedder(cluster, backend.name)
     embeddings = cached_passage_embeddings(passages["text"].tolist(), passages["passage_hash"].tolist(),
-                                           backend, store, progress=progress)
+                                           backend, store, progress=progress, embed_batches=remote)
     fit = fit_topics(passages, embeddings, lemma_texts(passages["text"].tolist()), load_codebook(),
                      settings or TopicSettings(), backend=backend)
     tables = {
@@ -163,6 +169,7 @@ def write_topic_outputs(out_dir: Path, tables: dict[str, pd.DataFrame], model: B
 def stage_topics(ctx: RunContext) -> None:
     """Pipeline stage: topic tables into ctx.tables, topics.csv and the model into OUT_DIR."""
     tables, model = topic_tables(ctx.tables["blocks"], ctx.tables["documents"], ctx.registry, ctx.store,
-                                 progress=lambda batches: ctx.progress(batches, desc="embedden", unit="batch"))
+                                 progress=lambda batches: ctx.progress(batches, desc="embedden", unit="batch"),
+                                 cluster=ctx.cluster)
     write_topic_outputs(ctx.options.out_dir, tables, model)
     ctx.tables.update(tables)

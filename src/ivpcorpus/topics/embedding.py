@@ -119,18 +119,22 @@ def get_embedder(name: str = DEFAULT_EMBEDDER) -> Embedder:
 
 
 def cached_passage_embeddings(texts: Sequence[str], hashes: Sequence[str], backend: Embedder,
-                              store: Store, progress=lambda batches: batches) -> np.ndarray:
+                              store: Store, progress=lambda batches: batches, embed_batches=None) -> np.ndarray:
     """Embeddings of `texts` (rows in the same order), computed only for hashes not yet cached.
 
     The cache lives under `OUT_DIR/cache/embeddings/<model id>/<batch key>/vectors.parquet`,
-    one entry per embedded batch, written atomically by the store.
+    one entry per embedded batch, written atomically by the store. `embed_batches` (lists of
+    texts -> their vectors, batch by batch in order) computes elsewhere, e.g. on a cluster
+    (`ivpcorpus.cluster.batch_embedder`); by default `backend` embeds here.
     """
     known = _read_cache(store, backend.cache_stage)
     todo = list(dict.fromkeys(h for h in hashes if h not in known))
     text_of = dict(zip(hashes, texts))
     batches = [todo[i:i + BATCH_SIZE] for i in range(0, len(todo), BATCH_SIZE)]
-    for batch in progress(batches):
-        vectors = backend.embed_passages([text_of[h] for h in batch]).astype(np.float32)
+    embed_batches = embed_batches or (lambda texts_per_batch: (backend.embed_passages(t) for t in texts_per_batch))
+    computed = embed_batches([[text_of[h] for h in batch] for batch in batches])
+    for batch, vectors in zip(progress(batches), computed):
+        vectors = np.asarray(vectors).astype(np.float32)
         key = hashlib.sha256("".join(batch).encode()).hexdigest()[:16]
         store.cache_put(backend.cache_stage, key, {
             "vectors": pd.DataFrame({"passage_hash": batch, "vector": [v.tobytes() for v in vectors]}),

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ivpcorpus.demo.model import SYNTHETIC_MARKER
+from ivpcorpus.synthetic import SYNTHETIC_MARKER
 from ivpcorpus.codebook import Codebook, reference_path
 from ivpcorpus.registry import GROUPS, Registry
 

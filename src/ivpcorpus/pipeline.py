@@ -23,7 +23,7 @@ from tqdm import tqdm
 from ivpcorpus.errors import InputError
 from ivpcorpus import analyse, extract
 from ivpcorpus.codebook import load_codebook
-from ivpcorpus.demo.model import GROUND_TRUTH
+from ivpcorpus.synthetic import GROUND_TRUTH
 from ivpcorpus.manifest import find_documents, read_manifest, scan
 from ivpcorpus.registry import Registry, load_registry
 from ivpcorpus.schemas import SCHEMAS, empty, validate

@@ -14,9 +14,8 @@ from importlib import resources
 import yaml
 
 from ivpcorpus.codebook import load_codebook
+from ivpcorpus.synthetic import GROUND_TRUTH, SYNTHETIC_MARKER  # noqa: F401 - the generator's names for them
 
-SYNTHETIC_MARKER = "SYNTHETISCH DEMODOCUMENT – geen echt beleid"
-GROUND_TRUTH = "ground_truth.json"  # written next to the documents of a demo corpus
 
 
 @dataclass(frozen=True)

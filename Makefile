@@ -20,8 +20,9 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)  ## run the whole pipeline on the bundled demo corpus
 	$(BIN)/ivpcorpus run corpus/demo --out $(DEMO_OUT)
 
-test: $(STAMP)  ## the test suite (installs Debian's chromium for the report's browser test when root)
+test: $(STAMP)  ## the test suite (installs Debian's chromium for the report's browser test and tesseract for the OCR test when root)
 	scripts/ensure-chromium.sh
+	scripts/ensure-tesseract.sh
 	$(BIN)/python -m pytest
 
 nlp-model: $(STAMP)  ## train the Dutch spaCy pipeline on UD Dutch (1 core, ~30 min) into src/ivpcorpus/data/nlp_model

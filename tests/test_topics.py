@@ -314,7 +314,7 @@ def test_topics_command_reads_the_store_and_publishes_the_tables(dev_corpus, emb
 
     blocks, documents = dev_corpus
     full = documents.assign(**{c: "" for c in SCHEMAS["documents"] if c not in documents})
-    full = full.assign(pages=1, status="ok")
+    full = full.assign(pages=1, ocr_pages=0, status="ok")
     embedding_store.write("blocks", blocks)
     embedding_store.write("documents", full)
 

@@ -52,7 +52,7 @@ def extract_gold_documents(gold: pd.DataFrame, folder: Path, workers: int = 1) -
         documents.append({"doc_id": result.doc_id, "source_file": result.source_file, "path": result.source_file,
                           "sha256": "", "format": Path(result.source_file).suffix.lstrip("."), "pages": result.n_pages,
                           "title": result.title or "", "municipalities": "", "period": "", "status": result.status,
-                          "reason": result.reason})
+                          "reason": result.reason, "ocr_pages": result.ocr_pages})
         blocks.append(result.blocks)
     documents_table = pd.DataFrame(documents, columns=list(schemas.SCHEMAS["documents"])) if documents \
         else schemas.empty("documents")

@@ -32,7 +32,7 @@ from ivpcorpus.store import Store, atomic_write_csv, atomic_write_text, locked
 from ivpcorpus.topics import stage_topics
 
 MANIFEST_NAME = "manifest.csv"
-DOCUMENTS_CSV_COLUMNS = ["source_file", "doc_id", "status", "pages", "reason",
+DOCUMENTS_CSV_COLUMNS = ["source_file", "doc_id", "status", "pages", "ocr_pages", "reason",
                          "municipalities", "municipality_names", "period", "title", "path"]
 
 
@@ -174,6 +174,7 @@ def _documents_table(manifest: pd.DataFrame, results: dict[str, dict[str, pd.Dat
             **row, "source_file": Path(row["path"]).name, "status": worst, "reason": "; ".join(reasons),
             "pages": int(status["n_pages"]) or int(row["pages"]),
             "title": row["title"] or status["title"],
+            "ocr_pages": extract.ocr_page_count(results[row["doc_id"]]["blocks"]),
         })
     columns = list(SCHEMAS["documents"]) + ["municipality_names", "evidence"]
     documents = pd.DataFrame(rows, columns=columns) if rows else empty("documents")

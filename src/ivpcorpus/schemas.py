@@ -22,15 +22,17 @@ SCHEMAS: dict[str, Schema] = {
         "doc_id": "str", "source_file": "str", "path": "str", "sha256": "str", "format": "str",
         "pages": "int", "title": "str", "municipalities": "str", "period": "str",
         "status": "str", "reason": "str",
+        "ocr_pages": "int",  # pages read by OCR (scans without a text layer)
     },
     # One row per page: plain text after header/footer removal, and a quality flag.
     "pages": {
         "doc_id": "str", "page": "int", "text": "str", "n_chars": "int", "quality": "str",
     },
-    # One row per layout block, in reading order (block_id is the order within the document).
+    # One row per layout block, in reading order (block_id is the order within the document);
+    # ocr: the text was read from the page's image by OCR (PDF scans), not from a text layer.
     "blocks": {
         "doc_id": "str", "block_id": "int", "page": "int", "kind": "str", "level": "int",
-        "text": "str", "x0": "float", "top": "float", "x1": "float", "bottom": "float",
+        "text": "str", "x0": "float", "top": "float", "x1": "float", "bottom": "float", "ocr": "bool",
     },
     # Anything that went wrong, with the stage and a reason in plain words.
     "errors": {"doc_id": "str", "source_file": "str", "stage": "str", "reason": "str"},

@@ -8,12 +8,12 @@ from pathlib import Path
 import pandas as pd
 
 from ivpcorpus import schemas
-from ivpcorpus.extract import markup, pdf
+from ivpcorpus.extract import markup, ocr, pdf
 from ivpcorpus.extract.preview import document_format
 from ivpcorpus.extract.text import blocks_frame
 
 # Bump when the output of any reader changes: it is part of the per-document cache key.
-EXTRACTOR_VERSION = "1.4"
+EXTRACTOR_VERSION = "1.5"
 
 
 @dataclass
@@ -27,6 +27,15 @@ class DocumentExtraction:
     pages: pd.DataFrame   # schemas.SCHEMAS["pages"]
     blocks: pd.DataFrame  # schemas.SCHEMAS["blocks"]
     errors: pd.DataFrame  # schemas.SCHEMAS["errors"], stage "extract"
+
+    @property
+    def ocr_pages(self) -> int:
+        return ocr_page_count(self.blocks)
+
+
+def ocr_page_count(blocks: pd.DataFrame) -> int:
+    """How many pages of a document's blocks were read by OCR (the documents table's `ocr_pages`)."""
+    return int(blocks.loc[blocks["ocr"], "page"].nunique())
 
 
 def failed(doc_id: str, source_file: str, reason: str) -> DocumentExtraction:
@@ -49,12 +58,16 @@ def _page_texts(blocks: pd.DataFrame, n_pages: int) -> list[str]:
     return texts
 
 
-def _quality_reason(qualities: list[str], n_damaged: int = 0) -> str:
+def _quality_reason(qualities: list[str], n_damaged: int = 0, n_ocr: int = 0) -> str:
     """Plain-words summary of the pages that need attention ('' when all pages are fine)."""
     n = len(qualities)
     parts = [f"{n_damaged} van {n} pagina's beschadigd (niet te lezen)"] if n_damaged else []
+    if n_ocr:
+        parts.append(f"{n_ocr} van {n} pagina's met OCR gelezen (scan; tekst kan leesfouten bevatten)")
     if (k := qualities.count("needs_ocr")):
-        parts.append(f"{k} van {n} pagina's zonder tekstlaag (scan): OCR nodig")
+        why = "OCR mislukt" if ocr.available() else \
+            "tesseract-ocr met Nederlands (tesseract-ocr-nld) niet geïnstalleerd"
+        parts.append(f"{k} van {n} pagina's zonder tekstlaag (scan): OCR nodig ({why})")
     if (k := qualities.count("low_quality")):
         parts.append(f"{k} van {n} pagina's met onleesbare tekens (fonts zonder tekentabel)")
     if n and qualities.count("empty") == n:
@@ -65,7 +78,7 @@ def _quality_reason(qualities: list[str], n_damaged: int = 0) -> str:
 def _finish(doc_id: str, source_file: str, n_pages: int, title: str | None, blocks: pd.DataFrame,
             qualities: list[str], n_damaged: int = 0) -> DocumentExtraction:
     pages = _pages_frame(doc_id, _page_texts(blocks, n_pages), qualities)
-    reason = _quality_reason(qualities, n_damaged)
+    reason = _quality_reason(qualities, n_damaged, ocr_page_count(blocks))
     status = "warning" if reason else "ok"
     errors = schemas.empty("errors")
     if reason:
@@ -81,12 +94,15 @@ def _extract_pdf(path: Path, doc_id: str) -> DocumentExtraction:
     document = pdf.open_pdf(path)
     try:
         title = pdf.metadata_title(document)
-        pages = pdf.read_pages(document)
+        pages = pdf.read_pages(document, ocr.read_page)
     finally:
         document.close()
+    ocr.harmonize_sizes([line for page in pages if page.ocr for line in page.lines])
     pdf.remove_running_lines(pages)
     ordered = {page.number: pdf.reading_order(page.lines, page.width) for page in pages}
-    blocks = blocks_frame(doc_id, [block.row() for block in pdf.build_blocks(pages, ordered)])
+    scanned = {page.number for page in pages if page.ocr}
+    blocks = blocks_frame(doc_id, [{**block.row(), "ocr": block.page in scanned}
+                                   for block in pdf.build_blocks(pages, ordered)])
     texts = _page_texts(blocks, len(pages))
     qualities = [pdf.page_quality(page, text) for page, text in zip(pages, texts)]
     return _finish(doc_id, path.name, len(pages), title, blocks, qualities, sum(page.damaged for page in pages))

@@ -16,6 +16,7 @@ import re
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import NamedTuple
 from pathlib import Path
 
@@ -71,6 +72,7 @@ class PdfPage:
     has_images: bool
     raw_text: str
     damaged: bool = False  # pdfium could not load the page itself
+    ocr: bool = False  # the lines were read from the rendered page by OCR (see `ocr.py`)
 
 
 def open_pdf(path: Path) -> pdfium.PdfDocument:
@@ -199,8 +201,15 @@ def _lines_from_chars(chars: list[_Char]) -> list[Line]:
     return lines
 
 
-def read_pages(pdf: pdfium.PdfDocument) -> list[PdfPage]:
-    """Characters -> lines for every page of an open PDF."""
+OcrReader = Callable[[pdfium.PdfPage], tuple[float, float, list[Line]] | None]
+
+
+def read_pages(pdf: pdfium.PdfDocument, ocr_reader: OcrReader | None = None) -> list[PdfPage]:
+    """Characters -> lines for every page of an open PDF.
+
+    A page without characters but with images is a scan: `ocr_reader` (see `ocr.read_page`)
+    gives its size and lines, or None when it cannot read it (the page then needs OCR).
+    """
     pages = []
     for index in range(len(pdf)):
         try:
@@ -218,6 +227,11 @@ def read_pages(pdf: pdfium.PdfDocument) -> list[PdfPage]:
             has_images = False
             if not chars:
                 has_images = any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+            scanned = ocr_reader(page) if has_images and ocr_reader is not None else None
+            if scanned is not None:
+                width, height, lines = scanned
+                pages.append(PdfPage(index + 1, width, height, lines, False, True, "", ocr=True))
+                continue
             lines = _lines_from_chars(chars)
             raw_text = "".join(c.text for c in chars)
             pages.append(PdfPage(index + 1, right - left, top - bottom, lines, bool(chars), has_images, raw_text))
@@ -663,6 +677,8 @@ def _rejoin_words_split_at_breaks(blocks: list[_Block], vocabulary: Counter[str]
 
 
 def page_quality(page: PdfPage, text: str) -> str:
+    if page.ocr:
+        return "ok" if text.strip() else "empty"
     if not page.has_text_layer:
         return "needs_ocr" if page.has_images else "empty"
     if unmapped_share(page.raw_text) > _LOW_QUALITY_UNMAPPED:

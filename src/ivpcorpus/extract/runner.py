@@ -5,13 +5,17 @@ process. Each document therefore runs in its own forked process (the readers are
 imported, so a fork costs milliseconds; "spawn" and "forkserver" would re-import the caller's
 main script, which a CLI or a notebook cannot promise to guard), with RLIMIT_AS as memory
 limit and a wall-clock limit enforced by the parent. Whatever happens to the process, the parent yields
-one result per job and carries on; a killed or crashed process is simply not reused.
+one result per job and carries on; a killed or crashed process is simply not reused. A worker leads
+its own process group, so a kill also ends the tesseract it may be running for an OCR page (a scan
+takes seconds per page: a long one needs a larger time limit).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import resource
+import signal
 import time
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection, wait
@@ -24,6 +28,7 @@ _POLL_S = 0.25
 
 
 def _work(connection: Connection, path: Path, doc_id: str, memory_mb: int) -> None:
+    os.setpgid(0, 0)
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
@@ -34,6 +39,14 @@ def _work(connection: Connection, path: Path, doc_id: str, memory_mb: int) -> No
         result = failed(doc_id, path.name, f"onverwachte fout bij het lezen ({type(error).__name__}: {error})"[:300])
     connection.send(result)
     connection.close()
+
+
+def _kill(process: multiprocessing.process.BaseProcess) -> None:
+    """Kill a worker and whatever it started (its process group)."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:  # gone already, or killed before it made its group
+        process.kill()
 
 
 def _died_reason(exitcode: int | None, memory_mb: int) -> str:
@@ -79,7 +92,7 @@ def extract_many(jobs: Iterable[tuple[str, Path]], workers: int = 2, timeout_s: 
                         process.join(timeout=5)
                         result = failed(doc_id, path.name, _died_reason(process.exitcode, memory_mb))
                 elif now - started > timeout_s:
-                    process.kill()
+                    _kill(process)
                     result = failed(doc_id, path.name,
                                     f"lezen afgebroken na {timeout_s:.0f} s (bestand te complex of beschadigd)")
                 if result is None:
@@ -88,14 +101,14 @@ def extract_many(jobs: Iterable[tuple[str, Path]], workers: int = 2, timeout_s: 
                 receiver.close()
                 process.join(timeout=5)
                 if process.is_alive():
-                    process.kill()
+                    _kill(process)
                     process.join()
                 if bar is not None:
                     bar.update(1)
                 yield result
     finally:
         for receiver, (process, *_rest) in active.items():
-            process.kill()
+            _kill(process)
             process.join()
             receiver.close()
         if bar is not None:

@@ -177,10 +177,12 @@ def strip_soft_hyphens(text: str) -> str:
 
 
 def blocks_frame(doc_id: str, rows: list[dict]) -> pd.DataFrame:
-    """Rows (page, kind, level, text, x0, top, x1, bottom) -> a validated `blocks` table in row order."""
+    """Rows (page, kind, level, text, x0, top, x1, bottom[, ocr]) -> a validated `blocks` table in
+    row order. `ocr` is True only for blocks read from a page image; a row without it was not."""
     if not rows:
         return schemas.empty("blocks")
-    frame = pd.DataFrame(rows, columns=["page", "kind", "level", "text", "x0", "top", "x1", "bottom"])
+    frame = pd.DataFrame(rows, columns=["page", "kind", "level", "text", "x0", "top", "x1", "bottom", "ocr"])
+    frame["ocr"] = frame["ocr"].eq(True)
     frame.insert(0, "doc_id", doc_id)
     frame.insert(1, "block_id", range(len(frame)))
     frame = frame.astype({"block_id": "int64", "page": "int64", "level": "int64", "x0": "float64",

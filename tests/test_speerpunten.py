@@ -53,7 +53,7 @@ Ter volledigheid staat hieronder de indeling van Kernbeleid Veiligheid:
 def documents_for(*doc_ids: str) -> pd.DataFrame:
     return pd.DataFrame([{
         "doc_id": d, "source_file": f"{d}.pdf", "path": f"{d}.pdf", "sha256": "", "format": "pdf", "pages": 1,
-        "title": "", "municipalities": "GM0000", "period": "2023-2026", "status": "ok", "reason": "",
+        "title": "", "municipalities": "GM0000", "period": "2023-2026", "status": "ok", "reason": "", "ocr_pages": 0,
     } for d in doc_ids]).astype({"pages": "int64"})
 
 
@@ -155,7 +155,7 @@ def test_table_of_priorities_skips_its_header_row():
             ("table_row", 0, "Huiselijk geweld | Iedere casus heeft binnen twee weken een regisseur."),
             ("table_row", 0, "Verkeersveiligheid | Veilige schoolroutes")]
     blocks = pd.DataFrame([{"doc_id": "plan", "block_id": i, "page": 7, "kind": k, "level": lvl, "text": t,
-                            "x0": 70.0, "top": 100.0 + 20 * i, "x1": 500.0, "bottom": 115.0 + 20 * i}
+                            "x0": 70.0, "top": 100.0 + 20 * i, "x1": 500.0, "bottom": 115.0 + 20 * i, "ocr": False}
                            for i, (k, lvl, t) in enumerate(rows)])
     items = find_speerpunten(documents_for("plan"), blocks).items
     assert texts(items) == ["Woninginbraak", "Huiselijk geweld", "Verkeersveiligheid"]
@@ -395,7 +395,8 @@ def test_single_second_tier_theme_in_a_sentence_only_under_a_second_tier_heading
 def pdf_blocks(doc_id: str, lines: list[tuple[str, int, str]]) -> pd.DataFrame:
     """Blocks as a PDF extractor gives them: (kind, level, text) in reading order, one page."""
     return pd.DataFrame([{"doc_id": doc_id, "block_id": n, "page": 1, "kind": kind, "level": level, "text": text,
-                          "x0": 0.0, "top": float(n), "x1": 1.0, "bottom": float(n) + 1} for n, (kind, level, text) in enumerate(lines)])
+                          "x0": 0.0, "top": float(n), "x1": 1.0, "bottom": float(n) + 1, "ocr": False}
+                         for n, (kind, level, text) in enumerate(lines)])
 
 
 def test_sub_headings_read_as_paragraphs_under_a_second_tier_chapter():
@@ -737,3 +738,18 @@ def test_numbers_left_over_from_a_numbering_are_not_items():
 
 De prioriteiten voor deze periode zijn 2.1, 3.1 en 4.2.
 """)) == []
+
+
+def test_themes_that_deserve_attention_after_the_priorities_are_the_second_tier():
+    items = find("""2 Onze keuzes
+
+Voor deze periode kiezen we de volgende speerpunten:
+• Woninginbraken terugdringen
+• Drugshandel in het buitengebied aanpakken
+• Veilig uitgaan in het centrum
+
+Verder verdienen ook de onderwerpen brandveiligheid in oude panden, fietsdiefstal en straatintimidatie blijvend aandacht van college en partners.
+""")
+    assert texts(items) == ["Woninginbraken terugdringen", "Drugshandel in het buitengebied aanpakken",
+                            "Veilig uitgaan in het centrum"]
+    assert texts(items, "overig_thema") == ["brandveiligheid in oude panden", "fietsdiefstal", "straatintimidatie"]

@@ -84,3 +84,19 @@ def test_torture_corpus_is_fully_accounted_for(shared_dir):
         assert result.status in ("ok", "warning", "error")
         assert (result.reason == "") == (result.status == "ok"), (result.doc_id, result.reason)
         assert len(result.errors) == (0 if result.status == "ok" else 1)
+
+
+def test_a_worker_forked_from_a_large_process_still_reads(tmp_path):
+    """A notebook or a second run forks workers from a process that has already embedded and fitted
+    topics; the memory limit is on what a document adds, not on the address space it inherits."""
+    import mmap
+
+    inherited = mmap.mmap(-1, 4 * 1024 ** 3)  # 4 GB of address space, never touched (no real memory)
+    try:
+        page = tmp_path / "plan.html"
+        page.write_text("<html><body><h1>Veiligheidsplan</h1><p>De gemeente kiest drie prioriteiten.</p></body></html>")
+        result = next(extract_many([("plan", page)], workers=1, timeout_s=60, memory_mb=512))
+    finally:
+        inherited.close()
+    assert result.status != "error", result.reason
+    assert "drie prioriteiten" in " ".join(result.blocks["text"])

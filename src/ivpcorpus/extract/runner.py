@@ -29,7 +29,10 @@ _POLL_S = 0.25
 
 def _work(connection: Connection, path: Path, doc_id: str, memory_mb: int) -> None:
     os.setpgid(0, 0)
-    limit = memory_mb * 1024 * 1024
+    # The limit is on what reading this document adds: a forked worker starts with its parent's
+    # address space, which a process that has already embedded and fitted topics (a notebook, a
+    # second run) makes large; an absolute limit would then fail every document.
+    limit = _address_space() + memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
         result = extract_document(path, doc_id)
@@ -39,6 +42,14 @@ def _work(connection: Connection, path: Path, doc_id: str, memory_mb: int) -> No
         result = failed(doc_id, path.name, f"onverwachte fout bij het lezen ({type(error).__name__}: {error})"[:300])
     connection.send(result)
     connection.close()
+
+
+def _address_space() -> int:
+    """This process's virtual memory in bytes (Linux; 0 where /proc is not there)."""
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _kill(process: multiprocessing.process.BaseProcess) -> None:

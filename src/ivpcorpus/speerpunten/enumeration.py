@@ -128,10 +128,10 @@ _SECOND_TIER_SUBJECT = re.compile(
 # Who gives the attention is not a theme: "Verder blijven wij aandacht houden voor ...".
 _ACTOR = re.compile(r"(?:we|wij|ze|zij|ik|u|men|het college|de gemeente|de politie|de burgemeester|partners|onze partners)\b")
 # The same with the verb first ("Daarnaast krijgen A en B aandacht", "Verder zetten we A en B voort").
-_ATTENTION_MODIFIERS = r"(?:(?:ook|wel|nog|steeds|blijvend|blijvende|onverminderd|onze|de|gewoon|bijzondere|specifieke)\s+)*"
+_ATTENTION_MODIFIERS = r"(?:(?:ook|wel|nog|steeds|blijvend|blijvende|onverminderd|onze|de|gewoon)\s+)*"
 _SECOND_TIER_SUBJECT_AFTER_VERB = re.compile(
     r"^(?:ook|daarnaast|verder|tevens|bovendien)\s+"
-    r"(?:(?:krijgen|vragen|verdienen)\s+(?:ook\s+)?(?:de\s+(?:thema'?s|onderwerpen)\s+)?(?P<items>.+?)\s+" + _ATTENTION_MODIFIERS + r"aandacht"
+    r"(?:(?:krijgen|vragen|verdienen)\s+(?P<items>.+?)\s+" + _ATTENTION_MODIFIERS + r"aandacht"
     r"(?!\s+(?:voor|aan|te|besteden|geven|schenken)\b)"
     r"|blijven\s+(?P<items2>.+?)\s+" + _ATTENTION_MODIFIERS + r"(?:aandacht\s+(?:krijgen|vragen|houden)|in\s+beeld)"
     r"|zetten\s+(?:we|wij)\s+(?:de\s+aanpak\s+van\s+)?(?P<items3>.+?)\s+" + _ATTENTION_MODIFIERS + r"(?:voort|door)\b)",

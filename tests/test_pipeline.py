@@ -48,7 +48,7 @@ def test_run_writes_every_output(first_run):
 def test_documents_csv_accounts_for_every_input_file(first_run):
     out, _ = first_run
     documents = pd.read_csv(out / "documents.csv", keep_default_na=False)
-    assert list(documents.columns[:5]) == ["source_file", "doc_id", "status", "pages", "reason"]
+    assert list(documents.columns[:6]) == ["source_file", "doc_id", "status", "pages", "ocr_pages", "reason"]
     rows = documents.set_index("source_file")
     assert set(rows.index) == set(PLANS) | {"bergen-l_2023-2026.pdf"}
     assert rows.loc["bergen-l_2023-2026.pdf", "status"] == "error" and rows.loc["bergen-l_2023-2026.pdf", "reason"]

@@ -739,17 +739,3 @@ def test_numbers_left_over_from_a_numbering_are_not_items():
 De prioriteiten voor deze periode zijn 2.1, 3.1 en 4.2.
 """)) == []
 
-
-def test_themes_that_deserve_attention_after_the_priorities_are_the_second_tier():
-    items = find("""2 Onze keuzes
-
-Voor deze periode kiezen we de volgende speerpunten:
-• Woninginbraken terugdringen
-• Drugshandel in het buitengebied aanpakken
-• Veilig uitgaan in het centrum
-
-Verder verdienen ook de onderwerpen brandveiligheid in oude panden, fietsdiefstal en straatintimidatie blijvend aandacht van college en partners.
-""")
-    assert texts(items) == ["Woninginbraken terugdringen", "Drugshandel in het buitengebied aanpakken",
-                            "Veilig uitgaan in het centrum"]
-    assert texts(items, "overig_thema") == ["brandveiligheid in oude panden", "fietsdiefstal", "straatintimidatie"]

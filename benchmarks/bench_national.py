@@ -25,7 +25,7 @@ import psutil
 
 from ivpcorpus import pipeline
 from ivpcorpus.codebook import load_codebook
-from ivpcorpus.demo.compose import compose_plan
+from ivpcorpus.demo.compose import PlanComposer
 from ivpcorpus.demo.model import Chapter, Heading, Paragraph, load_phrase_bank
 from ivpcorpus.demo.render_html import render_weasyprint
 from ivpcorpus.demo.render_reportlab import render_reportlab
@@ -37,19 +37,17 @@ MEMORY_LIMIT_GB = 4.0
 PROSE = ("veiligheidsbeeld", "organisatie", "inleiding", "evaluatie")
 
 
-def lengthened(doc, spec, bank, pages: int, rng: random.Random):
-    """The plan with appendix chapters of the generator's prose until it has about `pages` pages
-    (about 450 words a page)."""
+def lengthened(doc, composer: PlanComposer, pages: int):
+    """The plan with appendix chapters of the generator's prose (filled by its own composer) until
+    it has about `pages` pages (about 450 words a page)."""
     words = sum(len(getattr(b, "text", "").split()) for c in doc.chapters for b in c.blocks)
     wijken = [f"Wijk {n}" for n in range(1, 40)]
+    rng, prose = composer.rng, composer.bank.texts["prose"]
     chapters, n = [], 0
     while words < pages * 450:
         blocks = []
         for _ in range(6):
-            text = rng.choice(bank.texts["prose"][rng.choice(PROSE)])
-            text = text.format(naam=spec.name, periode=spec.period, oud="2015-2018", jaar="2022", va="2023-2026",
-                               pct=str(rng.randint(18, 41)), cijfer="7,1", meldingen=str(rng.randint(40, 900)),
-                               eenheid=spec.politie_eenheid)
+            text = composer.fill(rng.choice(prose[rng.choice(PROSE)]))
             blocks.append(Paragraph(text))
             words += len(text.split())
         chapters.append(Chapter(f"Bijlage: wijkanalyse {wijken[n % len(wijken)]}", "", [Heading("Beeld van de wijk", 2), *blocks]))
@@ -66,8 +64,9 @@ def generate(folder: Path, n_plans: int, pages: int, seed: int) -> list[Path]:
         paths.append(path)
         if path.exists():
             continue
-        doc, _ = compose_plan(spec, bank, codebook)
-        doc = lengthened(doc, spec, bank, pages, random.Random(spec.seed))
+        composer = PlanComposer(spec, bank, codebook)
+        doc, _ = composer.compose()
+        doc = lengthened(doc, composer, pages)
         layout = spec.layout if spec.format == "pdf" else "word"
         render = render_weasyprint if spec.format == "pdf" and spec.producer == "weasyprint" else render_reportlab
         render(doc, layout, random.Random(spec.seed + 1), path)

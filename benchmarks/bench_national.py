@@ -99,14 +99,14 @@ class PeakMemory:
 
 
 def run_measured(corpus: Path, out: Path, memory: PeakMemory) -> dict[str, float]:
-    def tracked(name, stage):
+    def tracked(stage):
         def run_stage(ctx):
-            memory.stage = name
-            stage(ctx)
+            memory.stage = stage.name
+            stage.run(ctx)
         return run_stage
 
     stages = pipeline.STAGES
-    pipeline.STAGES = [(name, tracked(name, stage)) for name, stage in stages]
+    pipeline.STAGES = [replace(stage, run=tracked(stage)) for stage in stages]
     try:
         started = time.perf_counter()
         ctx = pipeline.run(pipeline.RunOptions(corpus_dir=corpus, out_dir=out, workers=2, progress=False))
@@ -154,7 +154,7 @@ def main() -> None:
         again = run_measured(args.work / "corpus", out, again_memory)
 
     print(f"\n{'stage':<12} {'first run s':>12} {'peak GB':>8} {'re-run s':>9}")
-    for name in [n for n, _ in pipeline.STAGES]:
+    for name in pipeline.STAGE_NAMES:
         print(f"{name:<12} {first.get(name, 0):>12.1f} {memory.peaks.get(name, 0) / 1e9:>8.2f} {again.get(name, 0):>9.1f}")
     peak = max(memory.peaks.values(), default=0) / 1e9
     print(f"{'total':<12} {first['total']:>12.1f} {peak:>8.2f} {again['total']:>9.1f}")

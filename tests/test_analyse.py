@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 
 from ivpcorpus import analyse
-from ivpcorpus.codebook import load_codebook
-from ivpcorpus.pipeline import RunContext, RunOptions, stage_analyse
+from ivpcorpus.codebook import load_ccv_2020_shares, load_codebook
+from ivpcorpus.pipeline import RunContext, RunOptions, load_reference, stage_analyse
 from ivpcorpus.registry import Registry, load_registry
-from ivpcorpus.schemas import LABEL_COLUMNS, SCHEMAS, empty
+from ivpcorpus.catalog import ANALYSIS_TABLES, CONVENTIONS, LABEL_COLUMNS, TABLES, empty, validate
 from ivpcorpus.store import Store
 
 AMSTERDAM, BAARN, SOEST, ALKMAAR = "GM0363", "GM0308", "GM0342", "GM0361"
@@ -102,11 +102,13 @@ def small() -> dict[str, pd.DataFrame]:
     return analyse.analyse(documents, speerpunten, blocks, empty("errors"), load_registry(), load_codebook())
 
 
-def test_every_catalogued_table_is_produced_with_a_convention(small):
-    assert set(small) == set(analyse.TABLE_CATALOGUE)
-    for name, info in analyse.TABLE_CATALOGUE.items():
-        assert info.convention in ("", *analyse.CONVENTIONS), name
+def test_every_catalogued_table_is_produced_valid_and_with_a_convention(small):
+    assert set(small) == set(ANALYSIS_TABLES)
+    for name in ANALYSIS_TABLES:
+        info = TABLES[name]
+        assert info.convention in ("", *CONVENTIONS), name
         assert info.title and info.description
+        validate(name, small[name])  # columns, kinds, allowed values and a unique key
 
 
 def test_joint_plan_counts_once_nationally_and_per_gemeente_for_coverage(small):
@@ -188,7 +190,7 @@ def test_national_shares_on_real_labelled_speerpunten(shared_dir):
     registry, codebook = load_registry(), load_codebook()
     inputs = gold_inputs(shared_dir / "dev" / "gold_items.csv", registry)
     tables = analyse.analyse(inputs["documents"], inputs["speerpunten"], inputs["blocks"], inputs["errors"],
-                             registry, codebook)
+                             registry, codebook, ccv_2020=load_ccv_2020_shares())
     gold = pd.read_csv(shared_dir / "dev" / "gold_items.csv", dtype=str, keep_default_na=False)
     tier1 = gold[gold["level"] == "prioriteit"]
     expected = tier1["thema"].map(codebook.veld_of).value_counts(normalize=True)
@@ -207,9 +209,9 @@ def test_national_shares_on_real_labelled_speerpunten(shared_dir):
 
 def test_stage_on_a_corpus_without_speerpunten(tmp_path):
     tables = {name: empty(name) for name in ("documents", "pages", "blocks", "errors")}
-    tables["speerpunten"] = empty("speerpunten", {**SCHEMAS["speerpunten"], **LABEL_COLUMNS})
+    tables["speerpunten"] = empty("speerpunten", {**TABLES["speerpunten"].columns, **LABEL_COLUMNS})
     ctx = RunContext(options=RunOptions(corpus_dir=tmp_path, out_dir=tmp_path), store=Store(tmp_path),
-                     registry=load_registry(), tables=tables)
+                     reference=load_reference(), tables=tables)
     stage_analyse(ctx)
     assert "analysis_quality" in ctx.tables and len(ctx.tables["analysis_plans"]) == 0
 
@@ -340,9 +342,9 @@ def test_stage_analyse_passes_the_shipped_evaluation(tmp_path):
     from ivpcorpus.evaluation import load_evaluation
 
     tables = {name: empty(name) for name in ("documents", "pages", "blocks", "errors")}
-    tables["speerpunten"] = empty("speerpunten", {**SCHEMAS["speerpunten"], **LABEL_COLUMNS})
+    tables["speerpunten"] = empty("speerpunten", {**TABLES["speerpunten"].columns, **LABEL_COLUMNS})
     ctx = RunContext(options=RunOptions(corpus_dir=tmp_path, out_dir=tmp_path), store=Store(tmp_path),
-                     registry=load_registry(), tables=tables)
+                     reference=load_reference(), tables=tables)
     stage_analyse(ctx)
     parts = set(ctx.tables["analysis_reliability"]["part"])
     assert parts == ({"speerpunten", "labels", "calibration", "review"} if load_evaluation() else {"evaluation", "review"})
@@ -370,3 +372,23 @@ def test_a_missing_evaluation_file_is_none(tmp_path):
     from ivpcorpus.evaluation import load_evaluation
 
     assert load_evaluation(tmp_path / "evaluation.json") is None
+
+
+def _quality(registry: Registry) -> pd.DataFrame:
+    speerpunten = empty("speerpunten", {**TABLES["speerpunten"].columns, **LABEL_COLUMNS})
+    return analyse.analyse(empty("documents"), speerpunten, empty("blocks"), empty("errors"), registry,
+                           load_codebook())["analysis_quality"]
+
+
+def test_the_group_list_note_follows_the_registry_and_a_users_groups_file(tmp_path):
+    from ivpcorpus.report.content import group_list_note
+
+    registry = load_registry()
+    known = int((registry.municipalities["group"] == "P10").sum())
+    note = group_list_note(_quality(registry))
+    assert f"De P10-lijst in de registratie is onvolledig ({known} van de circa 31 leden)" in note
+    assert "G40" not in note  # the registry knows all 41 G40 members
+    groups = tmp_path / "groepen.csv"
+    groups.write_text(f"gemeentecode,group\n{BAARN},P10\n{SOEST},P10\n", encoding="utf-8")
+    own = group_list_note(_quality(registry.with_groups(groups)))
+    assert "opgegeven groepenbestand" in own and f"P10 {known + 2}" in own and "circa" not in own

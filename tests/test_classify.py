@@ -13,7 +13,7 @@ from ivpcorpus.classify.evaluate import classification_metrics, cross_validated_
 from ivpcorpus.classify.label import gold_training_items
 from ivpcorpus.cli import app
 from ivpcorpus.codebook import load_codebook
-from ivpcorpus.schemas import LABEL_COLUMNS
+from ivpcorpus.catalog import LABEL_COLUMNS
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +98,7 @@ def test_label_speerpunten_and_corrections_override(classifier):
         {"item_id": "doc1#p1", "text": "Samen sterk tegen criminaliteit", "context": "", "thema": "ondermijning",
          "also": "", "landelijke_prioriteiten": "ondermijning", "reviewer": "B", "reviewed_at": "2026-02-01T10:00:00+00:00", "note": "", "source_file": ""},
     ])
-    labelled = label_speerpunten(table, classifier, corrections)
+    labelled = label_speerpunten(table, classifier, load_codebook(), corrections)
     assert set(LABEL_COLUMNS) <= set(labelled.columns)
     assert list(labelled["item_id"]) == list(table["item_id"])  # all input columns and rows kept
     model_row, reviewed = labelled.iloc[0], labelled.iloc[1]
@@ -123,7 +123,7 @@ def test_corrections_become_training_data():
 
 def test_label_speerpunten_needs_text_and_context(classifier):
     with pytest.raises(ValueError, match="context"):
-        label_speerpunten(pd.DataFrame({"item_id": ["a"], "text": ["drugs"]}), classifier)
+        label_speerpunten(pd.DataFrame({"item_id": ["a"], "text": ["drugs"]}), classifier, load_codebook())
 
 
 def test_classify_cli(tmp_path):

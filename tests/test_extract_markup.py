@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import docx
 
-from ivpcorpus import schemas
+from ivpcorpus import catalog
 from ivpcorpus.extract import extract_document
 
 PUBLICATION = """<html><head><title>Integraal Veiligheidsplan 2023-2026 | Lokale wet- en regelgeving</title></head>
@@ -35,7 +35,7 @@ def test_html_publication_page(tmp_path):
         ("table_row", 0, "Ondermijning | € 95.000"),
     ]
     assert result.title.startswith("Integraal Veiligheidsplan")
-    schemas.validate("pages", result.pages)
+    catalog.validate("pages", result.pages)
 
 
 def test_docx_styles_lists_and_tables(tmp_path):

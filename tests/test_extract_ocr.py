@@ -14,7 +14,7 @@ import pandas as pd
 import pypdfium2 as pdfium
 import pytest
 
-from ivpcorpus import schemas
+from ivpcorpus import catalog
 from ivpcorpus.evaluate_speerpunten import count_matches
 from ivpcorpus.extract import extract_document, extract_many, ocr
 from ivpcorpus.speerpunten import find_speerpunten
@@ -58,7 +58,7 @@ def _documents(result) -> pd.DataFrame:
 def test_a_scanned_plan_comes_back_with_its_priorities(scan, demo_plan):
     _, truth = demo_plan
     result = extract_document(scan, "scan")
-    schemas.validate("blocks", result.blocks)
+    catalog.validate("blocks", result.blocks)
     assert result.ocr_pages == result.n_pages == 5
     assert (result.pages["quality"] == "ok").all()
     assert result.blocks["ocr"].all() and result.blocks[["x0", "top", "x1", "bottom"]].notna().all().all()

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from ivpcorpus import schemas
+from ivpcorpus import catalog
 from ivpcorpus.extract import EXTRACTOR_VERSION, extract_document
 
 # Plans whose priorities the source typesets as a list or as headings (the others state them
@@ -30,11 +30,11 @@ def test_tables_follow_the_schemas(dev_extractions):
     assert EXTRACTOR_VERSION
     for plan, result in dev_extractions:
         assert result.status == "ok", (plan["doc"], result.reason)
-        schemas.validate("pages", result.pages)
-        schemas.validate("blocks", result.blocks)
-        schemas.validate("errors", result.errors)
+        catalog.validate("pages", result.pages)
+        catalog.validate("blocks", result.blocks)
+        catalog.validate("errors", result.errors)
         assert list(result.pages.page) == list(range(1, result.n_pages + 1))
-        assert set(result.blocks.kind) <= set(schemas.BLOCK_KINDS)
+        assert set(result.blocks.kind) <= set(catalog.BLOCK_KINDS)
         assert list(result.blocks.block_id) == list(range(len(result.blocks)))
         assert (result.blocks.x0 <= result.blocks.x1).all() and (result.blocks.top <= result.blocks.bottom).all()
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ivpcorpus import schemas
+from ivpcorpus import catalog
 from ivpcorpus.extract import blocks_from_text
 from ivpcorpus.extract.text import join_lines, line_shape, normalize, unmapped_share, word_counts
 
@@ -60,7 +60,7 @@ def test_blocks_from_text_structure():
     text = ("Integraal Veiligheidsplan 2022-2026\n\n5. Prioriteiten\n\nWe kiezen drie prioriteiten:\n"
             "• Verkeersveiligheid\n• Integrale wijkaanpak\n• Ondermijning\n\nDe aanpak van het veiligheids-\n"
             "beleid wordt jaarlijks\ngeëvalueerd.\n\n12\n")
-    blocks = schemas.validate("blocks", blocks_from_text("d1", text, page=3))
+    blocks = catalog.validate("blocks", blocks_from_text("d1", text, page=3))
     rows = list(zip(blocks.kind, blocks.level, blocks.text))
     assert rows == [
         ("heading", 2, "Integraal Veiligheidsplan 2022-2026"),
@@ -87,5 +87,5 @@ def test_blocks_from_text_on_real_excerpts(shared_dir):
         assert any(line.split(" ", 1)[1].rsplit(" ", 1)[0] == priority for line in toc), priority
     assert "1. Inleiding" in blocks[blocks.kind == "heading"].text.tolist()
     for path in sorted((shared_dir / "dev/texts").glob("*.json")):
-        blocks = schemas.validate("blocks", blocks_from_text(path.stem, json.loads(path.read_text())["text"]))
+        blocks = catalog.validate("blocks", blocks_from_text(path.stem, json.loads(path.read_text())["text"]))
         assert len(blocks) > 0, path.name

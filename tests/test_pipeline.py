@@ -73,7 +73,7 @@ def test_rerun_on_an_unchanged_corpus_reuses_everything(corpus, first_run):
     out, _ = first_run
     ctx = run(RunOptions(corpus_dir=corpus, out_dir=out, progress=False))
     assert ctx.cache_hits == len(PLANS) + 1
-    assert set(ctx.reused_stages) == {"stage_topics", "stage_report"}
+    assert set(ctx.reused_stages) == {"topics", "report"}
     assert pd.read_parquet(out / "tables" / "speerpunten.parquet")["item_id"].is_unique
 
 

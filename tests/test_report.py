@@ -15,6 +15,7 @@ import pytest
 from markupsafe import escape
 from openpyxl import load_workbook
 
+from ivpcorpus.catalog import ANALYSIS_TABLES, TABLES
 from ivpcorpus import analyse
 from ivpcorpus.codebook import load_codebook
 from ivpcorpus.registry import load_registry
@@ -117,7 +118,7 @@ def test_workbook_is_pivot_ready_and_neutralises_formulas(html_report):
     paths, tables = html_report
     workbook = load_workbook(paths["xlsx"])
     expected = {"toelichting", "speerpunten", "topics", "betrouwbaarheid",
-                *(n.removeprefix("analysis_") for n in analyse.TABLE_CATALOGUE if n not in analyse.SHEET_NAMES)}
+                *(n.removeprefix("analysis_") for n in ANALYSIS_TABLES if not TABLES[n].sheet)}
     assert expected <= set(workbook.sheetnames)
     sheet = workbook["speerpunten"]
     assert sheet.max_row == len(tables["speerpunten"]) + 1

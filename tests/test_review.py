@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from ivpcorpus.classify import default_classifier, label_speerpunten
 from ivpcorpus.cli import app
+from ivpcorpus.codebook import load_codebook
 from ivpcorpus.review import (
     CODEBOOK_SHEET, REVIEW_SHEET, ReviewError, corrections_path, export_review, import_review, load_corrections,
     read_review_sheet,
@@ -32,7 +33,7 @@ def out_dir(tmp_path):
         "context": ["De raad heeft de volgende zwaartepunten benoemd:\x0c", *[""] * (n - 1)],
         "page": list(range(1, n + 1)), "evidence": "", "confidence": 0.9,
     })
-    Store(tmp_path).write("speerpunten", label_speerpunten(table, default_classifier()))
+    Store(tmp_path).write("speerpunten", label_speerpunten(table, default_classifier(), load_codebook()))
     return tmp_path
 
 
@@ -50,7 +51,7 @@ def fill(sheet_path, rows: dict[str, tuple[str, str, str]]):
 
 
 def test_export_selects_least_certain_and_offers_codebook(out_dir):
-    xlsx, csv, n = export_review(out_dir, n_uncertain=3, n_check=2)
+    xlsx, csv, n = export_review(out_dir, load_codebook(), n_uncertain=3, n_check=2)
     assert n == 5 and xlsx.exists() and csv.exists()
     sheet = read_review_sheet(xlsx)
     labelled = Store(out_dir).read("speerpunten")
@@ -66,9 +67,9 @@ def test_export_selects_least_certain_and_offers_codebook(out_dir):
 
 
 def test_import_overrides_and_survives_relabelling(out_dir):
-    xlsx, _, _ = export_review(out_dir, n_uncertain=8, n_check=0)
+    xlsx, _, _ = export_review(out_dir, load_codebook(), n_uncertain=8, n_check=0)
     fill(xlsx, {"doc2#p1": ("veelvoorkomende_criminaliteit", "", ""), "doc3#p1": ("bev_algemeen", "", "mensenhandel")})
-    new = import_review(xlsx, out_dir, reviewer="onderzoeker", now=datetime(2026, 3, 1, tzinfo=timezone.utc))
+    new = import_review(xlsx, out_dir, reviewer="onderzoeker", codebook=load_codebook(), now=datetime(2026, 3, 1, tzinfo=timezone.utc))
     assert len(new) == 2
     stored = Store(out_dir).read("speerpunten").set_index("item_id")
     assert stored.loc["doc3#p1", "thema"] == "bev_algemeen"
@@ -78,29 +79,29 @@ def test_import_overrides_and_survives_relabelling(out_dir):
     # a later run retrains (corrections are training data) and relabels: the corrections still win
     corrections = load_corrections(out_dir)
     table = Store(out_dir).read("speerpunten")
-    again = label_speerpunten(table, default_classifier(corrections), corrections).set_index("item_id")
+    again = label_speerpunten(table, default_classifier(corrections), load_codebook(), corrections).set_index("item_id")
     assert again.loc["doc2#p1", "thema"] == "veelvoorkomende_criminaliteit"
     assert again.loc["doc3#p1", "label_source"] == "review"
     assert again.loc["doc0#p1", "label_source"] == "model"
 
     # a second review appends: history kept, the latest per item wins
-    xlsx2, _, _ = export_review(out_dir, n_uncertain=0, n_check=0)
+    xlsx2, _, _ = export_review(out_dir, load_codebook(), n_uncertain=0, n_check=0)
     second = xlsx2.with_name("tweede.csv")
     pd.DataFrame({"item_id": ["doc3#p1"], "text": ["Enkhuizen boeit veilig"], "context": [""],
                   "correctie_thema": ["veilig_toerisme_recreatie"], "correctie_also": [""],
                   "correctie_landelijke_prioriteiten": [""], "opmerking": ["toerisme volgens hoofdstuk 3"]}).to_csv(second, index=False)
-    import_review(second, out_dir, reviewer="tweede", now=datetime(2026, 4, 1, tzinfo=timezone.utc))
+    import_review(second, out_dir, reviewer="tweede", codebook=load_codebook(), now=datetime(2026, 4, 1, tzinfo=timezone.utc))
     history = load_corrections(out_dir)
     assert len(history) == 3
     assert Store(out_dir).read("speerpunten").set_index("item_id").loc["doc3#p1", "thema"] == "veilig_toerisme_recreatie"
 
 
 def test_bad_ids_are_named_and_nothing_is_stored(out_dir):
-    xlsx, _, _ = export_review(out_dir, n_uncertain=8, n_check=0)
+    xlsx, _, _ = export_review(out_dir, load_codebook(), n_uncertain=8, n_check=0)
     fill(xlsx, {"doc2#p1": ("ondermijnig", "", ""), "doc3#p1": ("bev_algemeen", "", "mensenhandl"),
                 "doc0#p1": ("ondermijning", "", "")})
     with pytest.raises(ReviewError) as error:
-        import_review(xlsx, out_dir, reviewer="x")
+        import_review(xlsx, out_dir, reviewer="x", codebook=load_codebook())
     message = str(error.value)
     assert "ondermijnig" in message and "mensenhandl" in message and "rij " in message
     assert not corrections_path(out_dir).exists()
@@ -133,9 +134,8 @@ UNCLEAR_PLAN = """<h1>Veiligheidsnota 2025-2028 gemeente Zwolle</h1>
 def run_to_analysis(corpus, out, monkeypatch):
     from ivpcorpus import pipeline
 
-    with monkeypatch.context() as patch:
-        patch.setattr(pipeline, "STAGES", [(n, s) for n, s in pipeline.STAGES if n not in ("topics", "report")])
-        pipeline.run(pipeline.RunOptions(corpus_dir=corpus, out_dir=out, workers=1, progress=False))
+    pipeline.run(pipeline.RunOptions(corpus_dir=corpus, out_dir=out, workers=1, progress=False),
+                 only=["manifest", "extract", "speerpunten", "classify", "analyse"])
     return Store(out)
 
 
@@ -168,7 +168,7 @@ def test_speerpunten_review_removes_and_adds_items_on_every_later_run(tmp_path, 
     items = store.read("speerpunten")
     assert (items.loc[items["source_file"] == "zwolle.html", "confidence"] < SURE_SCORE).all()
 
-    xlsx, _, _ = export_review(out, n_uncertain=2, n_check=0)
+    xlsx, _, _ = export_review(out, load_codebook(), n_uncertain=2, n_check=0)
     sheet = read_speerpunten_sheet(xlsx)
     zwolle = sheet[sheet["source_file"] == "zwolle.html"]
     assert "Het winkelcentrum na sluitingstijd" in set(zwolle["text"]) and (zwolle["text"] == "").sum() == 1
@@ -202,7 +202,7 @@ def test_speerpunten_review_rejects_bad_rows_and_stores_nothing(tmp_path, monkey
     corpus.mkdir()
     (corpus / "zwolle.html").write_text(f"<html><body>{UNCLEAR_PLAN}</body></html>", encoding="utf-8")
     run_to_analysis(corpus, out, monkeypatch)
-    xlsx, _, _ = export_review(out, n_uncertain=1, n_check=0)
+    xlsx, _, _ = export_review(out, load_codebook(), n_uncertain=1, n_check=0)
     fill_speerpunten(xlsx, lambda row: {"beslissing": "misschien"} if row["text"] else
                      {"beslissing": "speerpunt", "correctie_pagina": "twee"})
     with pytest.raises(ReviewError) as problem:

@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-from ivpcorpus import schemas
+from ivpcorpus import catalog
 from ivpcorpus.evaluate_speerpunten import count_matches, load_gold, score
 from ivpcorpus.extract import blocks_from_text
 from ivpcorpus.speerpunten import find_speerpunten, item_id
@@ -80,7 +80,7 @@ Op basis van de veiligheidsanalyse en de gesprekken met partners hebben wij geko
                             "Jeugdoverlast en -criminaliteit", "Digitale veiligheid"]
     assert texts(items, "overig_thema") == []
     assert items["evidence"].str.contains("gekozen voor vier speerpunten").all()
-    assert schemas.validate("speerpunten", items) is items
+    assert catalog.validate("speerpunten", items) is items
 
 
 def test_numbered_list_under_priorities_heading_keeps_sub_bullets_as_context():

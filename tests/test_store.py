@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from ivpcorpus.schemas import SchemaError, empty, validate
+from ivpcorpus.catalog import SchemaError, empty, validate
 from ivpcorpus.store import Store
 
 
@@ -43,10 +43,26 @@ def test_a_failed_write_keeps_the_previous_table_and_leaves_no_temp_files(tmp_pa
     assert os.listdir(store.tables_dir) == ["errors.parquet"]
 
 
+def test_the_catalog_enforces_values_unique_keys_and_known_tables(tmp_path):
+    store = Store(tmp_path)
+    with pytest.raises(SchemaError, match="not in the catalog"):
+        store.write("my_table", pd.DataFrame({"x": [1]}))
+    with pytest.raises(SchemaError, match="'stage' has value"):
+        store.write("errors", errors_table(1).assign(stage="lezen"))
+    page = {"doc_id": "a", "page": 1, "text": "", "n_chars": 0, "quality": "ok"}
+    with pytest.raises(SchemaError, match=r"key \['doc_id', 'page'\] is not unique"):
+        store.write("pages", pd.DataFrame([page, page]))
+    with pytest.raises(SchemaError, match="'quality' has value"):
+        store.write("pages", pd.DataFrame([{**page, "quality": "goed"}]))
+    assert store.tables() == []
+    store.write("pages", pd.DataFrame([page, {**page, "page": 2}]))
+    assert store.has("pages")
+
+
 def test_publish_builds_a_queryable_duckdb(tmp_path):
     store = Store(tmp_path)
     store.write("errors", errors_table(4))
-    store.write("extra", pd.DataFrame({"x": [1, 2]}))
+    store.write("extra", pd.DataFrame({"x": [1, 2]}), schema={"x": "int"})  # a table outside the catalog names its schema
     store.publish()
     with store.connect() as con:
         assert con.execute("select count(*) from errors").fetchone() == (4,)

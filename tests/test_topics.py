@@ -174,7 +174,9 @@ def test_theme_scorer_takes_the_best_phrasing_of_each_thema():
 @pytest.fixture(scope="session")
 def dev_topics(dev_corpus, embedding_store):
     blocks, documents = dev_corpus
-    return topic_tables(blocks, documents, load_registry(), embedding_store)
+    tables, model, failures = topic_tables(blocks, documents, load_registry(), load_codebook(), embedding_store)
+    assert failures.empty
+    return tables, model
 
 
 @pytest.mark.slow
@@ -210,7 +212,7 @@ def test_topics_are_codebook_thema_or_new(dev_topics, dev_corpus):
 @pytest.mark.shared
 def test_same_corpus_gives_same_topics(dev_topics, dev_corpus, embedding_store):
     blocks, documents = dev_corpus
-    again, _ = topic_tables(blocks, documents, load_registry(), embedding_store)
+    again, _, _ = topic_tables(blocks, documents, load_registry(), load_codebook(), embedding_store)
     first, _ = dev_topics
     for name in ("topics", "topic_passages", "topic_share_by_group"):
         pd.testing.assert_frame_equal(first[name], again[name])
@@ -275,7 +277,7 @@ def test_small_corpora_give_fewer_topics_and_never_crash(n_passages, dev_corpus,
     chosen = build_passages(blocks).head(n_passages)
     keep = set(zip(chosen["doc_id"], chosen["first_block"]))
     subset = blocks[[(d, b) in keep for d, b in zip(blocks["doc_id"], blocks["block_id"])]]
-    tables, model = topic_tables(subset, documents, load_registry(), embedding_store)
+    tables, model, _ = topic_tables(subset, documents, load_registry(), load_codebook(), embedding_store)
     topics = tables["topics"]
     assert topics["size"].sum() == len(tables["topic_passages"])
     assert len(topics) <= max(1, len(tables["topic_passages"]))
@@ -310,10 +312,10 @@ def test_topics_command_reads_the_store_and_publishes_the_tables(dev_corpus, emb
     from typer.testing import CliRunner
 
     from ivpcorpus.cli import app
-    from ivpcorpus.schemas import SCHEMAS
+    from ivpcorpus.catalog import TABLES
 
     blocks, documents = dev_corpus
-    full = documents.assign(**{c: "" for c in SCHEMAS["documents"] if c not in documents})
+    full = documents.assign(**{c: "" for c in TABLES["documents"].columns if c not in documents})
     full = full.assign(pages=1, ocr_pages=0, status="ok")
     embedding_store.write("blocks", blocks)
     embedding_store.write("documents", full)

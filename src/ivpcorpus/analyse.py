@@ -5,7 +5,7 @@ plus the registry and the codebook to `analysis_*` DataFrames; `analyse()` retur
 They are usable from a notebook as they are; the pipeline stores them and the report renders
 them.
 
-Two counting conventions, named in every table's `convention` (see TABLE_CATALOGUE):
+Two counting conventions, named in every table's `convention` (see `catalog.TABLES`):
 - "plan": a plan counts once, also when several gemeenten wrote it together (national
   figures, tiers, period and joint-vs-single breakdowns).
 - "gemeente": a joint plan counts for each participating gemeente (coverage, and the
@@ -27,16 +27,14 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from ivpcorpus.synthetic import SYNTHETIC_MARKER
-from ivpcorpus.codebook import Codebook, reference_path
+from ivpcorpus.catalog import GEMEENTE, PLAN
+from ivpcorpus.codebook import Codebook
 from ivpcorpus.registry import GROUPS, Registry
+from ivpcorpus.synthetic import SYNTHETIC_MARKER
 
 SMALL_CELL = 5
 Z_95 = 1.959963984540054  # two-sided 95% normal quantile
@@ -56,52 +54,6 @@ SYNTHETIC_TEXT_MARKER = SYNTHETIC_MARKER.split(" –")[0]
 PERIOD_BUCKETS = ((2019, 2022), (2023, 2026))
 PERIOD_UNKNOWN = "onbekend"
 
-PLAN = "plan"
-GEMEENTE = "gemeente"
-CONVENTIONS = {
-    PLAN: "per plan: een gezamenlijk plan telt één keer",
-    GEMEENTE: "per gemeente: een gezamenlijk plan telt voor elke deelnemende gemeente; "
-              "per gemeente het meest recente plan",
-}
-
-
-@dataclass(frozen=True)
-class TableInfo:
-    convention: str  # PLAN, GEMEENTE or "" (not a count)
-    title: str  # Dutch, shown in the report and the Excel workbook
-    description: str
-
-
-TABLE_CATALOGUE: dict[str, TableInfo] = {
-    "analysis_plans": TableInfo(PLAN, "Plannen", "Eén rij per geanalyseerd plan: gemeenten, periode, aantallen "
-                                "speerpunten per niveau, thema's en landelijke prioriteiten (niveau prioriteit)."),
-    "analysis_municipalities": TableInfo(GEMEENTE, "Gemeenten", "Alle 342 gemeenten (2023) met groep, provincie, "
-                                         "politie-eenheid en of er een plan in het corpus is."),
-    "analysis_coverage": TableInfo(GEMEENTE, "Dekking per groep", "Aandeel gemeenten per groep met een plan in het corpus."),
-    "analysis_veld": TableInfo(PLAN, "Speerpunten per veld", "Aandeel van alle speerpunten (niveau prioriteit) per "
-                               "veiligheidsveld, met het CCV-cijfer van 2020 waar vergelijkbaar."),
-    "analysis_thema": TableInfo(PLAN, "Speerpunten per thema", "Aandeel van alle speerpunten per (hoofd)thema en aandeel "
-                                "plannen met minstens één speerpunt op het thema (hoofdthema of ook-thema)."),
-    "analysis_tiers": TableInfo(PLAN, "Speerpunten per niveau", "Prioriteiten (niveau 1) en overige thema's (niveau 2): "
-                                "aantal, aantal per plan."),
-    "analysis_alignment": TableInfo(PLAN, "Aansluiting Veiligheidsagenda", "Aandeel plannen met minstens één speerpunt "
-                                    "per landelijke prioriteit van de Veiligheidsagenda 2023-2026."),
-    "analysis_plan_alignment": TableInfo(PLAN, "Landelijke prioriteiten per plan", "Per plan welke landelijke "
-                                         "prioriteiten het met een speerpunt dekt (1 = ja)."),
-    "analysis_breakdown": TableInfo("", "Uitsplitsingen", "Aandelen per groep, provincie, politie-eenheid (per "
-                                    "gemeente), periode en gezamenlijk/enkel plan (per plan); tellers, noemers en "
-                                    "kleine cellen (n < 5) staan erbij."),
-    "analysis_signals": TableInfo(PLAN, "Tekstsignalen per plan", "Gezamenlijke plannen, burgerparticipatie en genoemde "
-                                  "partners, met de eerste zin als bewijs (pagina en citaat)."),
-    "analysis_signal_summary": TableInfo(PLAN, "Tekstsignalen", "Aandeel plannen per tekstsignaal."),
-    "analysis_quality": TableInfo("", "Methode en datakwaliteit", "Aantallen documenten, extractiefouten, "
-                                  "labelbron en -zekerheid, bekende beperkingen."),
-    "analysis_reliability": TableInfo("", "Betrouwbaarheid", "Gemeten nauwkeurigheid van het vinden en labelen van "
-                                      "speerpunten op ontwikkeldata (niet op dit corpus), de kalibratie van de "
-                                      "labelzekerheid en wat een persoon in dit corpus heeft beoordeeld."),
-}
-# Excel sheet names that differ from the table name without its prefix.
-SHEET_NAMES = {"analysis_reliability": "betrouwbaarheid"}
 INTERVAL_NOTE = ("Intervallen: 95%; Wilson voor aandelen van plannen of gemeenten, voor aandelen van speerpunten een "
                  f"bootstrap over plannen ({N_BOOTSTRAP} trekkingen, vaste seed), minstens zo breed als het "
                  "Wilson-interval over de speerpunten.")
@@ -173,16 +125,6 @@ def current_codes(cell: object, registry: Registry) -> list[str]:
 def carries_synthetic_marker(pages: pd.DataFrame) -> bool:
     """True when the extracted text says the documents are synthetic demo documents."""
     return bool(len(pages)) and pages["text"].fillna("").str.contains(SYNTHETIC_TEXT_MARKER, case=False, regex=False).any()
-
-
-@lru_cache(maxsize=None)
-def ccv_2020_shares() -> dict[str, float]:
-    """The CCV 2020 shares by codebook id (veld or thema), from the shipped reference file."""
-    with open(reference_path("ccv_landelijke_analyse_ivp.yaml"), encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh)
-    prefix = "share_speerpunten_"
-    return {f["metric"][len(prefix):]: float(f["value"]) for f in raw["figures"]["quantitative"]
-            if f["metric"].startswith(prefix) and f.get("value") is not None}
 
 
 def _share(n: int, base: int) -> float:
@@ -330,11 +272,14 @@ def coverage_table(municipalities: pd.DataFrame) -> pd.DataFrame:
 
 
 # -- national --------------------------------------------------------------------------------
-def veld_table(speerpunten: pd.DataFrame, plans: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+def veld_table(speerpunten: pd.DataFrame, plans: pd.DataFrame, codebook: Codebook,
+               ccv_2020: dict[str, float] | None = None) -> pd.DataFrame:
+    """Share of the speerpunten per veld; `ccv_2020` (codebook id -> the CCV's 2020 share, see
+    `codebook.load_ccv_2020_shares`) adds the comparable CCV figure."""
     tier1 = _tier1(speerpunten)
     plan_ids = list(plans["doc_id"])
     veld = tier1["thema"].map(codebook.veld_of)
-    ccv = ccv_2020_shares()
+    ccv = ccv_2020 or {}
     intervals = item_share_intervals(tier1.assign(veld=veld), "veld", [v.id for v in codebook.velden], plan_ids)
     rows = [{"veld": v.id, "veld_name": v.name, "n_speerpunten": int((veld == v.id).sum()), "base": len(tier1),
              "share": _share(int((veld == v.id).sum()), len(tier1)), "share_low": intervals[v.id][0],
@@ -343,11 +288,13 @@ def veld_table(speerpunten: pd.DataFrame, plans: pd.DataFrame, codebook: Codeboo
     return pd.DataFrame(rows)
 
 
-def thema_table(speerpunten: pd.DataFrame, plans: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+def thema_table(speerpunten: pd.DataFrame, plans: pd.DataFrame, codebook: Codebook,
+                ccv_2020: dict[str, float] | None = None) -> pd.DataFrame:
+    """Share of the speerpunten per thema and of the plans with the thema (as main or also-thema)."""
     tier1 = _tier1(speerpunten)
     labels = plan_labels(speerpunten)
     theme_plans = labels[labels["kind"] == "thema"].groupby("key")["doc_id"].nunique()
-    ccv = ccv_2020_shares()
+    ccv = ccv_2020 or {}
     intervals = item_share_intervals(tier1, "thema", list(codebook.theme_ids), list(plans["doc_id"]))
     rows = []
     for t in codebook.themes:
@@ -512,7 +459,6 @@ def quality_table(documents: pd.DataFrame, speerpunten: pd.DataFrame, errors: pd
     finder = findings["status"].value_counts() if findings is not None and "status" in findings else pd.Series(dtype=int)
     labelled = speerpunten["thema"].fillna("").astype(str).str.len() > 0
     source = speerpunten["label_source"].fillna("")
-    groups = registry.municipalities["group"].value_counts()
     rows = [
         ("documents", len(documents), "documenten in het corpus"),
         ("documents_ok", int(status.get("ok", 0)), "documenten zonder problemen"),
@@ -537,8 +483,14 @@ def quality_table(documents: pd.DataFrame, speerpunten: pd.DataFrame, errors: pd
         ("mean_label_confidence", float(speerpunten["label_confidence"].mean()) if len(speerpunten) else float("nan"),
          "gemiddelde zekerheid van de labels (0-1)"),
         ("municipalities_total", len(registry.municipalities), "gemeenten in Nederland (2023)"),
-        ("p10_members_known", int(groups.get("P10", 0)),
-         "P10-gemeenten in de registratie (de lijst is onvolledig: circa 31 leden)"),
+        ("groups_user_file", int(registry.groups_file is not None),
+         "1 = de groepen G4/G40/P10 komen uit een eigen groepenbestand (--groups)"),
+    ]
+    for size in registry.group_sizes().itertuples():
+        rows += [(f"{size.group.lower()}_members_known", size.known, f"{size.group}-gemeenten in de indeling"),
+                 (f"{size.group.lower()}_members_reported", size.reported,
+                  f"leden van de {size.group} volgens de groep zelf (leeg bij een eigen groepenbestand)")]
+    rows += [
         ("synthetic", int(synthetic), "1 = de documenten zijn synthetische demodocumenten, geen echt beleid"),
     ]
     return pd.DataFrame(rows, columns=["metric", "value", "description"]).astype({"value": "float64"})
@@ -640,10 +592,11 @@ def reliability_table(evaluation: dict | None, speerpunten: pd.DataFrame, plans:
 # -- all together ----------------------------------------------------------------------------
 def analyse(documents: pd.DataFrame, speerpunten: pd.DataFrame, blocks: pd.DataFrame, errors: pd.DataFrame,
             registry: Registry, codebook: Codebook, synthetic: bool = False,
-            findings: pd.DataFrame | None = None, evaluation: dict | None = None) -> dict[str, pd.DataFrame]:
-    """Every analysis table, keyed by its store name (see TABLE_CATALOGUE). `evaluation` is the
+            findings: pd.DataFrame | None = None, evaluation: dict | None = None,
+            ccv_2020: dict[str, float] | None = None) -> dict[str, pd.DataFrame]:
+    """Every analysis table, keyed by its store name (see `catalog.ANALYSIS_TABLES`). `evaluation` is the
     measured accuracy on development data (`ivpcorpus.evaluation.load_evaluation()`), None when
-    there is none."""
+    there is none; `ccv_2020` the CCV's 2020 shares to compare with (`codebook.load_ccv_2020_shares()`)."""
     analysed = set(documents.loc[documents["status"] != "error", "doc_id"])
     speerpunten = speerpunten[speerpunten["doc_id"].isin(analysed)]
     plans = plans_table(documents, speerpunten, registry)
@@ -653,8 +606,8 @@ def analyse(documents: pd.DataFrame, speerpunten: pd.DataFrame, blocks: pd.DataF
         "analysis_plans": plans,
         "analysis_municipalities": municipalities,
         "analysis_coverage": coverage_table(municipalities),
-        "analysis_veld": veld_table(speerpunten, plans, codebook),
-        "analysis_thema": thema_table(speerpunten, plans, codebook),
+        "analysis_veld": veld_table(speerpunten, plans, codebook, ccv_2020),
+        "analysis_thema": thema_table(speerpunten, plans, codebook, ccv_2020),
         "analysis_tiers": tiers_table(speerpunten, plans),
         "analysis_alignment": alignment_table(speerpunten, plans, codebook),
         "analysis_plan_alignment": plan_alignment_table(plans, codebook),

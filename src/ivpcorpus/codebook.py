@@ -107,3 +107,14 @@ def load_codebook(path: Path | None = None) -> Codebook:
     path = path or reference_path("codebook.yaml")
     with open(path, encoding="utf-8") as fh:
         return parse_codebook(yaml.safe_load(fh))
+
+
+@lru_cache(maxsize=None)
+def load_ccv_2020_shares() -> dict[str, float]:
+    """The CCV's 2020 shares of speerpunten by codebook id (veld or thema), from the shipped
+    reference file: what the analysis compares today's shares with."""
+    with open(reference_path("ccv_landelijke_analyse_ivp.yaml"), encoding="utf-8") as fh:
+        raw = yaml.safe_load(fh)
+    prefix = "share_speerpunten_"
+    return {f["metric"][len(prefix):]: float(f["value"]) for f in raw["figures"]["quantitative"]
+            if f["metric"].startswith(prefix) and f.get("value") is not None}

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 from rapidfuzz import fuzz
 
-from ivpcorpus import extract, schemas
+from ivpcorpus import catalog, extract
 from ivpcorpus.manifest import doc_id_of, sha256_of
 from ivpcorpus.speerpunten import OVERIG, PRIORITEIT, normalized_item
 
@@ -54,10 +54,10 @@ def extract_gold_documents(gold: pd.DataFrame, folder: Path, workers: int = 1) -
                           "title": result.title or "", "municipalities": "", "period": "", "status": result.status,
                           "reason": result.reason, "ocr_pages": result.ocr_pages})
         blocks.append(result.blocks)
-    documents_table = pd.DataFrame(documents, columns=list(schemas.SCHEMAS["documents"])) if documents \
-        else schemas.empty("documents")
+    documents_table = pd.DataFrame(documents, columns=list(catalog.TABLES["documents"].columns)) if documents \
+        else catalog.empty("documents")
     blocks_table = pd.concat([b for b in blocks if len(b)], ignore_index=True) if any(len(b) for b in blocks) \
-        else schemas.empty("blocks")
+        else catalog.empty("blocks")
     return documents_table.astype({"pages": "int64"}), blocks_table
 
 
@@ -96,7 +96,7 @@ def _prf(found: int, gold: int, matched: int) -> tuple[float, float, float]:
 
 
 def score(items: pd.DataFrame, gold: pd.DataFrame) -> Scores:
-    """Compare found items (schemas "speerpunten", matched to gold by source_file) with gold."""
+    """Compare found items (catalog "speerpunten", matched to gold by source_file) with gold."""
     rows = []
     for doc in gold["doc"].drop_duplicates():
         for level in (PRIORITEIT, OVERIG):

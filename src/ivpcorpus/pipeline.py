@@ -1,9 +1,15 @@
-"""The one-shot pipeline behind `ivpcorpus run`: it wires the stages, caches, writes the store.
+"""The one orchestration behind every command: it wires the stages, caches and writes the store.
 
 The stage modules are pure functions over tables; this module is where the I/O happens:
-reading the manifest, the per-document cache, writing Parquet/DuckDB and the CSV/report
-files in OUT_DIR. Each stage is a function `(RunContext) -> None` listed in `STAGES`, run in
-order; a later stage plugs in by adding its function to that list.
+loading the reference data once (`Reference`), reading the manifest and the review
+corrections, the per-document cache, writing Parquet/DuckDB and the CSV/report files in
+OUT_DIR (names in `catalog`). Each stage is a function `(RunContext) -> None` listed in
+`STAGES`, run in order. `run(options)` runs them all; `run(options, only=[...])` runs the named
+ones on the tables an earlier run stored (`ivpcorpus run --only`, `ivpcorpus topics`,
+`ivpcorpus report`).
+
+A document that makes a per-document stage fail becomes a row of the `errors` table (doc_id,
+stage, reason) and the run goes on; the report lists these rows.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import hashlib
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -20,25 +26,23 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from ivpcorpus.errors import InputError
-from ivpcorpus import analyse, extract
-from ivpcorpus.codebook import load_codebook
-from ivpcorpus.synthetic import GROUND_TRUTH
+from ivpcorpus import analyse, catalog, extract
+from ivpcorpus.catalog import empty, validate
+from ivpcorpus.codebook import Codebook, load_ccv_2020_shares, load_codebook
+from ivpcorpus.errors import InputError, per_document
 from ivpcorpus.manifest import find_documents, read_manifest, scan
 from ivpcorpus.registry import Registry, load_registry
-from ivpcorpus.schemas import SCHEMAS, empty, validate
 from ivpcorpus.speerpunten import find_speerpunten
 from ivpcorpus.store import Store, atomic_write_csv, atomic_write_text, locked
-from ivpcorpus.topics import stage_topics
+from ivpcorpus.synthetic import GROUND_TRUTH
 
-MANIFEST_NAME = "manifest.csv"
 DOCUMENTS_CSV_COLUMNS = ["source_file", "doc_id", "status", "pages", "ocr_pages", "reason",
                          "municipalities", "municipality_names", "period", "title", "path"]
 
 
 @dataclass
 class RunOptions:
-    corpus_dir: Path
+    corpus_dir: Path | None  # None only for stages that read an earlier run's store (run(..., only=...))
     out_dir: Path
     workers: int = 2
     manifest: Path | None = None  # default: CORPUS_DIR/manifest.csv when it exists, else scan
@@ -48,13 +52,34 @@ class RunOptions:
     progress: bool = True
     wait_for_lock: bool = True  # another run on OUT_DIR: wait for it (else stop with an InputError)
     scheduler: str | None = None  # a Dask scheduler address: per-document stages and embedding run there
+    embedder: str | None = None  # topics: an embedder name of topics.embedding.EMBEDDERS (None: the default)
+    pdf: bool = True  # report: also write report.pdf
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What the stages know besides the corpus, loaded once per run and passed in."""
+    registry: Registry
+    codebook: Codebook
+    ccv_2020: dict[str, float]  # the CCV's 2020 shares by codebook id, to compare with
+    evaluation: dict | None     # the measured accuracy shipped in the package (data/evaluation.json)
+
+
+def load_reference(groups_csv: Path | None = None) -> Reference:
+    """The package's reference data; `groups_csv` replaces the registry's G4/G40/P10 groups."""
+    from ivpcorpus.evaluation import load_evaluation
+
+    registry = load_registry()
+    if groups_csv:
+        registry = registry.with_groups(groups_csv)
+    return Reference(registry, load_codebook(), load_ccv_2020_shares(), load_evaluation())
 
 
 @dataclass
 class RunContext:
     options: RunOptions
     store: Store
-    registry: Registry
+    reference: Reference
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     ignored_files: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -62,23 +87,38 @@ class RunContext:
     cluster: object | None = None  # a dask.distributed Client when RunOptions.scheduler is set
     reused_stages: list[str] = field(default_factory=list)
 
+    @property
+    def registry(self) -> Registry:
+        return self.reference.registry
+
     def progress(self, iterable, **kwargs):
         return tqdm(iterable, disable=not self.options.progress, **kwargs)
+
+    def set_errors(self, stage: str, errors: pd.DataFrame) -> None:
+        """The error rows of one stage (replacing the ones it left in an earlier run)."""
+        table = self.tables.get("errors", empty("errors"))
+        names = dict(zip(self.tables["documents"]["doc_id"], self.tables["documents"]["source_file"])) \
+            if "documents" in self.tables else {}
+        errors = errors.assign(stage=stage, source_file=[names.get(d, s) for d, s in
+                                                         zip(errors["doc_id"], errors.get("source_file", errors["doc_id"]))])
+        kept = table[table["stage"] != stage]
+        self.tables["errors"] = validate("errors", pd.concat([kept, errors[catalog.columns("errors")]],
+                                                             ignore_index=True) if len(errors) else kept)
 
 
 # -- stages ----------------------------------------------------------------------------------
 def stage_manifest(ctx: RunContext) -> None:
     """Use the user's manifest when there is one (their edits win); scan otherwise."""
     corpus = ctx.options.corpus_dir
-    user_manifest = ctx.options.manifest or corpus / MANIFEST_NAME
+    user_manifest = ctx.options.manifest or corpus / catalog.MANIFEST_CSV
     existing = read_manifest(user_manifest) if user_manifest.exists() else None
     documents = set(find_documents(corpus))
     ctx.ignored_files = sorted(str(p.relative_to(corpus)) for p in corpus.rglob("*")
-                               if p.is_file() and p not in documents and p.name != MANIFEST_NAME
+                               if p.is_file() and p not in documents and p.name != catalog.MANIFEST_CSV
                                and not p.name.startswith("."))
     manifest = scan(corpus, ctx.registry, existing,
                     progress=lambda files: ctx.progress(files, desc="scannen", unit="doc"))
-    atomic_write_csv(ctx.options.out_dir / MANIFEST_NAME, manifest)
+    atomic_write_csv(ctx.options.out_dir / catalog.MANIFEST_CSV, manifest)
     ctx.tables["manifest"] = manifest
 
 
@@ -114,11 +154,12 @@ def stage_extract(ctx: RunContext) -> None:
 
     ctx.tables["documents"] = _documents_table(manifest, results)
     in_manifest_order = [results[doc_id] for doc_id in manifest["doc_id"]]  # not the order workers finished
-    for name in ("pages", "blocks", "errors"):
+    for name in ("pages", "blocks"):
         parts = [r[name] for r in in_manifest_order if not r[name].empty]
         ctx.tables[name] = validate(name, pd.concat(parts, ignore_index=True) if parts else empty(name))
-    ctx.tables["errors"] = _with_source_files(ctx.tables["errors"], ctx.tables["documents"])
-    atomic_write_csv(ctx.options.out_dir / "documents.csv", ctx.tables["documents"][DOCUMENTS_CSV_COLUMNS])
+    errors = [r["errors"] for r in in_manifest_order if not r["errors"].empty]
+    ctx.set_errors("extract", pd.concat(errors, ignore_index=True) if errors else empty("errors"))
+    atomic_write_csv(ctx.options.out_dir / catalog.DOCUMENTS_CSV, ctx.tables["documents"][DOCUMENTS_CSV_COLUMNS])
 
 
 def _extract_key(doc_id: str) -> str:
@@ -126,7 +167,8 @@ def _extract_key(doc_id: str) -> str:
 
 
 def stage_speerpunten(ctx: RunContext) -> None:
-    """Each plan's priorities and second tier, with page, quote and confidence; a finding per document."""
+    """Each plan's priorities and second tier, with page, quote and confidence; a finding per
+    document (a document that makes the finder fail: finding "fout" and an error row)."""
     from ivpcorpus.review import load_speerpunt_corrections
     from ivpcorpus.speerpunten.corrections import apply_speerpunt_corrections
 
@@ -143,21 +185,40 @@ def stage_speerpunten(ctx: RunContext) -> None:
     ctx.tables["speerpunt_candidates"] = result.to_review
     if len(corrections):
         ctx.tables["speerpunt_corrections"] = corrections
-    atomic_write_csv(ctx.options.out_dir / "speerpunten.csv", items)
+    failed = result.findings[result.findings["status"] == "fout"]
+    ctx.set_errors("speerpunten", pd.DataFrame({"doc_id": failed["doc_id"], "reason": failed["finding"]}))
+    atomic_write_csv(ctx.options.out_dir / catalog.SPEERPUNTEN_CSV, items)
 
 
 def stage_classify(ctx: RunContext) -> None:
-    """Codebook labels for every speerpunt; reviewed corrections (OUT_DIR/review) override the model
-    and are training data, so a re-run never undoes a review."""
+    """Codebook labels for every speerpunt, document by document (a document whose items make the
+    classifier fail keeps them unlabelled, with an error row); reviewed corrections
+    (OUT_DIR/review) override the model and are training data, so a re-run never undoes a review."""
     from ivpcorpus.classify import default_classifier, label_speerpunten
     from ivpcorpus.review import load_corrections
 
     corrections = load_corrections(ctx.options.out_dir)
-    labelled = label_speerpunten(ctx.tables["speerpunten"], default_classifier(corrections), corrections)
-    ctx.tables["speerpunten"] = labelled
+    classifier = default_classifier(corrections)
+    codebook = ctx.reference.codebook
+    items = ctx.tables["speerpunten"]
+    by_doc = dict(tuple(items.groupby("doc_id", sort=False))) if len(items) else {}
+    labelled, failures = per_document(
+        by_doc, lambda doc_id: label_speerpunten(by_doc[doc_id], classifier, codebook, corrections))
+    no_labels = {**{c: "" for c in catalog.LABEL_COLUMNS}, "label_confidence": float("nan")}
+    unlabelled = [by_doc[d].drop(columns=[c for c in catalog.LABEL_COLUMNS if c in by_doc[d]]).assign(**no_labels)
+                  for d in failures["doc_id"]]
+    parts = [labelled[d] if d in labelled else None for d in by_doc] + unlabelled
+    parts = [p for p in parts if p is not None]
+    table = pd.concat(parts, ignore_index=True) if parts else \
+        empty("speerpunten", {**catalog.TABLES["speerpunten"].columns, **catalog.LABEL_COLUMNS})
+    # in the finder's order, also when a document failed
+    order = {item: i for i, item in enumerate(items["item_id"])}
+    table = table.sort_values("item_id", key=lambda ids: ids.map(order), ignore_index=True)
+    ctx.tables["speerpunten"] = validate("speerpunten", table)
     if len(corrections):
         ctx.tables["corrections"] = corrections
-    atomic_write_csv(ctx.options.out_dir / "speerpunten.csv", labelled)
+    ctx.set_errors("classify", failures)
+    atomic_write_csv(ctx.options.out_dir / catalog.SPEERPUNTEN_CSV, ctx.tables["speerpunten"])
 
 
 def _documents_table(manifest: pd.DataFrame, results: dict[str, dict[str, pd.DataFrame]]) -> pd.DataFrame:
@@ -176,74 +237,98 @@ def _documents_table(manifest: pd.DataFrame, results: dict[str, dict[str, pd.Dat
             "title": row["title"] or status["title"],
             "ocr_pages": extract.ocr_page_count(results[row["doc_id"]]["blocks"]),
         })
-    columns = list(SCHEMAS["documents"]) + ["municipality_names", "evidence"]
+    columns = catalog.columns("documents") + ["municipality_names", "evidence"]
     documents = pd.DataFrame(rows, columns=columns) if rows else empty("documents")
     documents["pages"] = documents["pages"].astype(int)
     return validate("documents", documents)
 
 
-def _with_source_files(errors: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    names = dict(zip(documents["doc_id"], documents["source_file"]))
-    errors = errors.copy()
-    errors["source_file"] = [names.get(d, s) for d, s in zip(errors["doc_id"], errors["source_file"])]
-    return errors
-
-
 def stage_analyse(ctx: RunContext) -> None:
     """National, group and alignment tables (analysis_*); needs speerpunten with codebook labels.
-    The measured accuracy shipped in the package (data/evaluation.json) goes into analysis_reliability."""
-    from ivpcorpus.evaluation import load_evaluation
-
-    synthetic = ((ctx.options.corpus_dir / GROUND_TRUTH).exists()
+    The measured accuracy shipped in the package goes into analysis_reliability."""
+    corpus = ctx.options.corpus_dir
+    synthetic = ((corpus is not None and (corpus / GROUND_TRUTH).exists())
                  or analyse.carries_synthetic_marker(ctx.tables["pages"]))
+    reference = ctx.reference
     ctx.tables.update(analyse.analyse(
         ctx.tables["documents"], ctx.tables["speerpunten"], ctx.tables["blocks"], ctx.tables["errors"],
-        ctx.registry, load_codebook(), synthetic=synthetic, findings=ctx.tables.get("speerpunt_findings"),
-        evaluation=load_evaluation()))
+        reference.registry, reference.codebook, synthetic=synthetic, findings=ctx.tables.get("speerpunt_findings"),
+        evaluation=reference.evaluation, ccv_2020=reference.ccv_2020))
+
+
+def stage_topics(ctx: RunContext) -> None:
+    """Topic tables, topics.csv and the saved model in OUT_DIR. A document whose text cannot be
+    cut into passages is an error row; when the topic model itself fails the run goes on with
+    empty topic tables and one error row that says why."""
+    from ivpcorpus.topics import topic_tables, write_topic_outputs
+
+    try:
+        tables, model, failures = topic_tables(
+            ctx.tables["blocks"], ctx.tables["documents"], ctx.registry, ctx.reference.codebook, ctx.store,
+            progress=lambda batches: ctx.progress(batches, desc="embedden", unit="batch"),
+            embedder=ctx.options.embedder, cluster=ctx.cluster)
+    except InputError:  # a wrong option (an unknown embedder) is the user's to fix, not a model failure
+        raise
+    except Exception as error:  # exploration must not cost a national run its figures
+        tables, model = {name: empty(name) for name in ("topics", "topic_passages", "topic_share_by_group")}, None
+        failures = pd.DataFrame([{"doc_id": "", "reason": f"onderwerpmodel mislukt: {type(error).__name__}: {error}"}])
+    write_topic_outputs(ctx.options.out_dir, tables, model)
+    ctx.tables.update(tables)
+    ctx.set_errors("topics", failures)
 
 
 def stage_report(ctx: RunContext) -> None:
-    """report.html, report.pdf and report.xlsx in OUT_DIR (`ivpcorpus report` rewrites them from the store)."""
+    """report.html, report.pdf and report.xlsx in OUT_DIR."""
     from ivpcorpus.report import is_synthetic, write_report  # WeasyPrint/Jinja only when a report is made
 
-    write_report(ctx.tables, ctx.options.out_dir, synthetic=is_synthetic(ctx.tables))
+    write_report(ctx.tables, ctx.options.out_dir, synthetic=is_synthetic(ctx.tables), pdf=ctx.options.pdf,
+                 codebook=ctx.reference.codebook)
 
 
-Stage = Callable[[RunContext], None]
+StageFunction = Callable[[RunContext], None]
 
 
-def reused_when_unchanged(stage: Stage, *, files: tuple[str, ...]) -> Stage:
-    """Skip an expensive whole-corpus stage when nothing it depends on changed.
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    run: StageFunction
+    needs: tuple[str, ...]     # the tables it reads
+    produces: tuple[str, ...]  # the tables it adds or replaces (errors: only its own rows)
+    # A whole-corpus stage that is skipped when nothing it sees changed (its files in OUT_DIR must exist).
+    reuse_files: tuple[str, ...] = ()
+
+
+def run_or_reuse(stage: Stage, ctx: RunContext) -> None:
+    """Run the stage, or skip it when nothing it depends on changed.
 
     The fingerprint covers every table the stage can see, the registry's groups and the
-    package's code; the tables the stage added last time are read back from the store, and
-    its files in OUT_DIR must still be there. Anything else reruns the stage.
+    package's code; the tables the stage made last time (and its error rows) are read back from
+    the store, and its files in OUT_DIR must still be there. Anything else reruns the stage.
     """
-    def run_or_reuse(ctx: RunContext) -> None:
-        memo_path = ctx.store.cache_dir / "stages" / f"{stage.__name__}.json"
-        fingerprint = _fingerprint(ctx)
-        if memo_path.exists():
-            memo = json.loads(memo_path.read_text(encoding="utf-8"))
-            if (memo["fingerprint"] == fingerprint and all(ctx.store.has(t) for t in memo["tables"])
-                    and all((ctx.options.out_dir / f).exists() for f in files)):
-                ctx.tables.update({t: ctx.store.read(t) for t in memo["tables"]})
-                ctx.reused_stages.append(stage.__name__)
-                return
-        before = set(ctx.tables)
-        stage(ctx)
-        added = sorted(set(ctx.tables) - before)
-        for name in added:  # in the store before the memo, so a reused stage always finds them
-            ctx.store.write(name, ctx.tables[name])
-        memo_path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(memo_path, json.dumps({"fingerprint": fingerprint, "tables": added}))
-
-    run_or_reuse.__name__ = stage.__name__
-    run_or_reuse.__doc__ = stage.__doc__
-    return run_or_reuse
+    memo_path = ctx.store.cache_dir / "stages" / f"{stage.name}.json"
+    fingerprint = _fingerprint(ctx)
+    if memo_path.exists():
+        memo = json.loads(memo_path.read_text(encoding="utf-8"))
+        if (memo["fingerprint"] == fingerprint and all(ctx.store.has(t) for t in memo["tables"])
+                and all((ctx.options.out_dir / f).exists() for f in stage.reuse_files)):
+            ctx.tables.update({t: ctx.store.read(t) for t in memo["tables"]})
+            ctx.set_errors(stage.name, pd.DataFrame(memo["errors"], columns=["doc_id", "reason"]))
+            ctx.reused_stages.append(stage.name)
+            return
+    before = {name: id(table) for name, table in ctx.tables.items()}
+    stage.run(ctx)
+    made = sorted(n for n in stage.produces if n != "errors" and n in ctx.tables and before.get(n) != id(ctx.tables[n]))
+    for name in made:  # in the store before the memo, so a reused stage always finds them
+        ctx.store.write(name, ctx.tables[name])
+    errors = ctx.tables.get("errors", empty("errors"))
+    mine = errors[errors["stage"] == stage.name][["doc_id", "reason"]].to_dict("records")
+    memo_path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(memo_path, json.dumps({"fingerprint": fingerprint, "tables": made, "errors": mine}))
 
 
 def _fingerprint(ctx: RunContext) -> str:
     digest = hashlib.sha256(_code_version().encode())
+    digest.update(json.dumps([ctx.options.embedder, ctx.options.pdf]).encode())
     digest.update(pd.util.hash_pandas_object(ctx.registry.municipalities["group"]).values.tobytes())
     for name in sorted(ctx.tables):
         table = ctx.tables[name]
@@ -264,29 +349,40 @@ def _code_version() -> str:
     return digest.hexdigest()
 
 
-STAGES: list[tuple[str, Stage]] = [
-    ("manifest", stage_manifest),
-    ("extract", stage_extract),
-    ("speerpunten", stage_speerpunten),
-    ("classify", stage_classify),
-    ("analyse", stage_analyse),
+STAGES: list[Stage] = [
+    Stage("manifest", stage_manifest, (), ("manifest",)),
+    Stage("extract", stage_extract, ("manifest",), ("documents", "pages", "blocks", "errors")),
+    Stage("speerpunten", stage_speerpunten, ("documents", "blocks"),
+          ("speerpunten", "speerpunt_findings", "speerpunt_candidates", "speerpunt_corrections", "errors")),
+    Stage("classify", stage_classify, ("speerpunten",), ("speerpunten", "corrections", "errors")),
+    Stage("analyse", stage_analyse, ("documents", "pages", "blocks", "speerpunten", "speerpunt_findings"),
+          catalog.ANALYSIS_TABLES),
     # topics come before the report, which shows the topic tables
-    ("topics", reused_when_unchanged(stage_topics, files=("topics.csv",))),
-    ("report", reused_when_unchanged(stage_report, files=("report.html", "report.pdf", "report.xlsx"))),
+    Stage("topics", stage_topics, ("blocks", "documents"), ("topics", "topic_passages", "topic_share_by_group", "errors"),
+          reuse_files=(catalog.TOPICS_CSV,)),
+    Stage("report", stage_report, ("documents", "speerpunten", *catalog.ANALYSIS_TABLES), (),
+          reuse_files=tuple(catalog.REPORT_FILES.values())),
 ]
+STAGE_NAMES = tuple(stage.name for stage in STAGES)
+# Stages that read the corpus folder itself (the others work on the store).
+CORPUS_STAGES = ("manifest", "extract")
 
 
-def check_options(options: RunOptions) -> None:
+def check_options(options: RunOptions, stages: list[str]) -> None:
     """Clear errors, before anything is written, for a corpus folder without documents and an
     OUT_DIR that cannot be a writable folder."""
-    corpus = Path(options.corpus_dir)
-    if not corpus.is_dir():
-        raise InputError(f"{corpus}: geen map; geef de map met de IVP-documenten op")
-    documents = [p for p in corpus.rglob("*") if p.is_file() and p.suffix.lower() in extract.DOCUMENT_SUFFIXES]
-    if not documents:
-        others = sorted(p.name for p in corpus.rglob("*") if p.is_file() and p.name != "manifest.csv")
-        raise InputError(f"{corpus}: geen documenten (PDF, HTML of DOCX) gevonden"
-                         + (f"; wel {len(others)} ander(e) bestand(en): {', '.join(others[:5])}" if others else "; de map is leeg"))
+    if set(stages) & set(CORPUS_STAGES):
+        if options.corpus_dir is None:
+            raise InputError("geef de map met de IVP-documenten op")
+        corpus = Path(options.corpus_dir)
+        if not corpus.is_dir():
+            raise InputError(f"{corpus}: geen map; geef de map met de IVP-documenten op")
+        documents = [p for p in corpus.rglob("*") if p.is_file() and p.suffix.lower() in extract.DOCUMENT_SUFFIXES]
+        if not documents:
+            others = sorted(p.name for p in corpus.rglob("*") if p.is_file() and p.name != catalog.MANIFEST_CSV)
+            raise InputError(f"{corpus}: geen documenten (PDF, HTML of DOCX) gevonden"
+                             + (f"; wel {len(others)} ander(e) bestand(en): {', '.join(others[:5])}" if others
+                                else "; de map is leeg"))
     out = Path(options.out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(f"--out {out}: dit is een bestand, geen map; kies een (nieuwe) map voor de resultaten")
@@ -299,13 +395,43 @@ def check_options(options: RunOptions) -> None:
         raise InputError(f"--out {out}: geen schrijfbare map ({error.strerror or type(error).__name__})") from None
 
 
-def run(options: RunOptions) -> RunContext:
-    """Run every stage on a corpus folder and publish the store in OUT_DIR."""
-    check_options(options)
-    registry = load_registry()
-    if options.groups_csv:
-        registry = registry.with_groups(options.groups_csv)
-    ctx = RunContext(options=options, store=Store(options.out_dir), registry=registry)
+def selected_stages(only: Iterable[str] | None) -> list[str]:
+    """The stage names to run, in pipeline order (all of them when `only` is None)."""
+    if only is None:
+        return list(STAGE_NAMES)
+    chosen = [name.strip() for name in only if name.strip()]
+    unknown = sorted(set(chosen) - set(STAGE_NAMES))
+    if unknown or not chosen:
+        raise InputError(f"--only: onbekende stap(pen) {unknown or chosen}; kies uit {', '.join(STAGE_NAMES)}")
+    return [name for name in STAGE_NAMES if name in chosen]
+
+
+def _stored_inputs(ctx: RunContext, chosen: list[str]) -> None:
+    """The tables of the stages that do not run, from the store of an earlier run. A table a
+    chosen stage needs that neither the store nor an earlier chosen stage has is a clear error."""
+    made = set()
+    for stage in STAGES:
+        if stage.name not in chosen:
+            continue
+        missing = [t for t in stage.needs if t not in made and not ctx.store.has(t)]
+        if missing:
+            makers = [s.name for s in STAGES if set(missing) & set(s.produces)]
+            raise InputError(f"{ctx.options.out_dir}: de stap '{makers[0]}' heeft hier nog niet gedraaid (tabel(len) "
+                             f"{', '.join(missing)} ontbreken, nodig voor '{stage.name}'); draai eerst "
+                             f"`ivpcorpus run CORPUS_DIR --out {ctx.options.out_dir}`")
+        made |= set(stage.produces)
+    for stage in STAGES:
+        if stage.name not in chosen:
+            ctx.tables.update({t: ctx.store.read(t) for t in stage.produces if t != "errors" and ctx.store.has(t)})
+    ctx.tables["errors"] = ctx.store.read("errors") if ctx.store.has("errors") else empty("errors")
+
+
+def run(options: RunOptions, only: Iterable[str] | None = None) -> RunContext:
+    """Run the stages (all, or the ones named in `only` on the store of an earlier run) and
+    publish the store in OUT_DIR. A stage named in `only` always runs (it is never reused)."""
+    chosen = selected_stages(only)
+    check_options(options, chosen)
+    ctx = RunContext(options=options, store=Store(options.out_dir), reference=load_reference(options.groups_csv))
     if options.scheduler:
         from ivpcorpus import cluster
 
@@ -314,10 +440,17 @@ def run(options: RunOptions) -> RunContext:
         with locked(options.out_dir, wait=options.wait_for_lock,
                     on_wait=lambda: print(f"{options.out_dir}: een andere run schrijft in deze map; wachten tot die "
                                           "klaar is", file=sys.stderr, flush=True)):
-            for name, stage in STAGES:
+            if only is not None:
+                _stored_inputs(ctx, chosen)
+            for stage in STAGES:
+                if stage.name not in chosen:
+                    continue
                 started = time.perf_counter()
-                stage(ctx)
-                ctx.timings[name] = time.perf_counter() - started
+                if stage.reuse_files and only is None:
+                    run_or_reuse(stage, ctx)
+                else:
+                    stage.run(ctx)
+                ctx.timings[stage.name] = time.perf_counter() - started
             for name, table in ctx.tables.items():
                 ctx.store.write(name, table)
             ctx.store.publish()

@@ -64,8 +64,12 @@ class Registry:
     """All gemeenten, keyed by CBS code, with a name matcher."""
 
     def __init__(self, municipalities: pd.DataFrame, aliases: pd.DataFrame, mergers: pd.DataFrame,
-                 collectives: dict[str, list[str]]):
+                 collectives: dict[str, list[str]], reported_members: dict[str, int] | None = None):
         self.municipalities = municipalities.set_index("gemeentecode", drop=False)
+        # How many members a group has according to its own publications; where the registry
+        # knows fewer, the report says the list is incomplete. Empty for a user's own groups.
+        self.reported_members = dict(reported_members or {})
+        self.groups_file: str | None = None  # the user's groups CSV (with_groups), None: the shipped groups
         self.mergers = mergers
         self._variants: dict[str, set[tuple[str, str]]] = defaultdict(set)
         for row in self.municipalities.itertuples():
@@ -198,7 +202,17 @@ class Registry:
         clone = object.__new__(Registry)
         clone.__dict__.update(self.__dict__)
         clone.municipalities = municipalities.set_index("gemeentecode", drop=False)
+        clone.reported_members = {}  # the user's assignment is the list; no published size applies to it
+        clone.groups_file = Path(groups_csv).name
         return clone
+
+    def group_sizes(self) -> pd.DataFrame:
+        """Per group except "other": the members the registry knows and the reported number (NaN
+        when none is known or the groups are the user's own)."""
+        known = self.municipalities["group"].value_counts()
+        return pd.DataFrame([{"group": g, "known": int(known.get(g, 0)),
+                              "reported": float(self.reported_members.get(g, float("nan")))}
+                             for g in GROUPS if g != "other"])
 
 
 def _tokens_with_spans(text: str) -> tuple[list[str], list[tuple[int, int]]]:
@@ -238,7 +252,8 @@ def load_registry() -> Registry:
     )
     aliases = pd.read_csv(reference_path("municipality_aliases.csv"), dtype=str)
     mergers = pd.read_csv(reference_path("municipality_mergers_2019_2024.csv"), dtype=str)
-    return Registry(base, aliases, mergers, _load_collectives())
+    sizes = pd.read_csv(reference_path("group_sizes.csv"), dtype={"group": str, "reported_members": int})
+    return Registry(base, aliases, mergers, _load_collectives(), dict(zip(sizes["group"], sizes["reported_members"])))
 
 
 def _load_collectives() -> dict[str, list[str]]:

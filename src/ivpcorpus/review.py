@@ -13,17 +13,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from ivpcorpus.codebook import Codebook, load_codebook
-from ivpcorpus.errors import InputError
-from ivpcorpus.speerpunten import item_id
-from ivpcorpus.speerpunten.corrections import SPEERPUNT_CORRECTION_COLUMNS
+from ivpcorpus.catalog import CORRECTIONS_CSV, LEVELS, REVIEW_DIR, SPEERPUNT_CORRECTIONS_CSV, SPEERPUNTEN_CSV
+from ivpcorpus.classify.corrections import CORRECTION_COLUMNS, apply_corrections, parse_corrections
+from ivpcorpus.codebook import Codebook
+from ivpcorpus.errors import ReviewError
 from ivpcorpus.report.xlsx import cell_value
+from ivpcorpus.speerpunten import item_id
+from ivpcorpus.speerpunten.corrections import DECISIONS, SPEERPUNT_CORRECTION_COLUMNS, parse_speerpunt_corrections
 from ivpcorpus.store import Store, atomic_write_csv
 
-REVIEW_DIR = "review"
-CORRECTIONS_FILE = "corrections.csv"
-CORRECTION_COLUMNS = ["item_id", "text", "context", "thema", "also", "landelijke_prioriteiten", "reviewer",
-                      "reviewed_at", "note", "source_file"]
 # Columns of the review sheet the researcher fills in.
 FILL_COLUMNS = ["correctie_thema", "correctie_also", "correctie_landelijke_prioriteiten", "opmerking"]
 SHEET_COLUMNS = ["item_id", "source_file", "page", "text", "context", "thema", "also", "landelijke_prioriteiten",
@@ -32,19 +30,13 @@ REVIEW_SHEET = "beoordeling"
 CODEBOOK_SHEET = "codeboek"
 # The finder's output for a person: items of unclear plans, candidates, and rows to add a missed item.
 SPEERPUNT_SHEET = "speerpunten"
-SPEERPUNT_CORRECTIONS_FILE = "speerpunt_corrections.csv"
-DECISIONS = {"geen speerpunt": "verwijderen", "speerpunt": "toevoegen"}
 SPEERPUNT_FILL_COLUMNS = ["beslissing", "correctie_niveau", "correctie_tekst", "correctie_pagina", "opmerking"]
 SPEERPUNT_SHEET_COLUMNS = ["doc_id", "source_file", "plan_status", "item_id", "level", "text", "page", "evidence",
                            "score", "reden", *SPEERPUNT_FILL_COLUMNS]
 
 
-class ReviewError(InputError):
-    """A filled-in review sheet that cannot be imported; the message names the rows."""
-
-
 def corrections_path(out_dir: Path) -> Path:
-    return Path(out_dir) / REVIEW_DIR / CORRECTIONS_FILE
+    return Path(out_dir) / REVIEW_DIR / CORRECTIONS_CSV
 
 
 def load_corrections(out_dir: Path) -> pd.DataFrame:
@@ -56,7 +48,7 @@ def load_corrections(out_dir: Path) -> pd.DataFrame:
 
 
 def speerpunt_corrections_path(out_dir: Path) -> Path:
-    return Path(out_dir) / REVIEW_DIR / SPEERPUNT_CORRECTIONS_FILE
+    return Path(out_dir) / REVIEW_DIR / SPEERPUNT_CORRECTIONS_CSV
 
 
 def load_speerpunt_corrections(out_dir: Path) -> pd.DataFrame:
@@ -65,13 +57,6 @@ def load_speerpunt_corrections(out_dir: Path) -> pd.DataFrame:
     if not path.exists():
         return pd.DataFrame(columns=SPEERPUNT_CORRECTION_COLUMNS)
     return pd.read_csv(path, dtype=str, keep_default_na=False)[SPEERPUNT_CORRECTION_COLUMNS]
-
-
-def latest_corrections(history: pd.DataFrame) -> pd.DataFrame:
-    """One row per item: its latest correction (ties: the row written last)."""
-    history = history.fillna("").reset_index(drop=True)
-    order = history.assign(_row=range(len(history))).sort_values(["reviewed_at", "_row"], kind="stable")
-    return order.drop_duplicates("item_id", keep="last").drop(columns="_row").reset_index(drop=True)
 
 
 # -- export ----------------------------------------------------------------------------------
@@ -144,7 +129,7 @@ def write_review_workbook(sheet: pd.DataFrame, codebook: Codebook, path: Path,
     hints = {
         "correctie_thema": "Kies het juiste thema (lijst). Leeg = niet beoordeeld. Ook een juist modellabel opnieuw kiezen telt als bevestiging.",
         "correctie_also": "Andere thema-ids, gescheiden door |. Leeg = geen.",
-        "correctie_landelijke_prioriteiten": "ondermijning, mensenhandel, cybercrime, maatschappelijke_onrust; gescheiden door |. Leeg = geen.",
+        "correctie_landelijke_prioriteiten": ", ".join(codebook.lp_ids) + "; gescheiden door |. Leeg = geen.",
     }
     for name, hint in hints.items():
         review.cell(1, list(sheet.columns).index(name) + 1).comment = Comment(hint, "ivpcorpus")
@@ -190,7 +175,7 @@ def _add_speerpunten_sheet(book, sheet: pd.DataFrame) -> None:
         "'speerpunt': telt mee (een kandidaat, of een ontbrekend speerpunt met correctie_tekst); "
         "'geen speerpunt': telt niet mee. Leeg = niet beoordeeld.", "ivpcorpus")
     last = max(len(sheet), 1) + 1
-    for name, choices in (("beslissing", DECISIONS), ("correctie_niveau", ("prioriteit", "overig_thema"))):
+    for name, choices in (("beslissing", DECISIONS), ("correctie_niveau", LEVELS)):
         letter = get_column_letter(columns.index(name) + 1)
         validation = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
         found.add_data_validation(validation)
@@ -198,7 +183,7 @@ def _add_speerpunten_sheet(book, sheet: pd.DataFrame) -> None:
     found.freeze_panes = "D2"
 
 
-def export_review(out_dir: Path, n_uncertain: int = 40, n_check: int = 10, seed: int = 0,
+def export_review(out_dir: Path, codebook: Codebook, n_uncertain: int = 40, n_check: int = 10, seed: int = 0,
                   now: datetime | None = None) -> tuple[Path, Path, int]:
     """Write review sheets (xlsx + csv) for OUT_DIR's labelled speerpunten; a new file each time."""
     labelled = Store(out_dir).read("speerpunten")
@@ -213,7 +198,7 @@ def export_review(out_dir: Path, n_uncertain: int = 40, n_check: int = 10, seed:
         speerpunten_sheet = select_speerpunten_for_review(labelled, store.read("speerpunt_findings"), candidates)
     stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%d-%H%M%S")
     folder = Path(out_dir) / REVIEW_DIR
-    xlsx = write_review_workbook(sheet, load_codebook(), folder / f"beoordeling-{stamp}.xlsx", speerpunten_sheet)
+    xlsx = write_review_workbook(sheet, codebook, folder / f"beoordeling-{stamp}.xlsx", speerpunten_sheet)
     csv = folder / f"beoordeling-{stamp}.csv"
     atomic_write_csv(csv, sheet)
     if speerpunten_sheet is not None:
@@ -239,51 +224,14 @@ def read_review_sheet(path: Path) -> pd.DataFrame:
     return sheet.fillna("")
 
 
-def _ids(cell: str) -> list[str]:
-    return [v.strip() for v in str(cell).replace(",", "|").replace(";", "|").split("|") if v.strip()]
-
-
-def parse_corrections(sheet: pd.DataFrame, codebook: Codebook, reviewer: str, now: datetime | None = None,
-                      source_file: str = "") -> pd.DataFrame:
-    """Validated corrections from a filled-in sheet; every bad id in every row is reported at once.
-
-    A row counts as reviewed when correctie_thema is filled in. Row numbers in errors are those
-    of the spreadsheet (header = row 1).
-    """
-    stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
-    problems, rows = [], []
-    for i, row in sheet.reset_index(drop=True).iterrows():
-        thema = str(row["correctie_thema"]).strip()
-        filled_other = any(str(row.get(c, "")).strip() for c in ("correctie_also", "correctie_landelijke_prioriteiten"))
-        if not thema:
-            if filled_other:
-                problems.append(f"rij {i + 2} ({row['item_id']}): correctie_also/landelijke prioriteiten ingevuld maar correctie_thema is leeg")
-            continue
-        also = _ids(row.get("correctie_also", ""))
-        lps = _ids(row.get("correctie_landelijke_prioriteiten", ""))
-        bad = [f"thema '{t}'" for t in [thema, *also] if t not in codebook.theme_ids]
-        bad += [f"landelijke prioriteit '{p}'" for p in lps if p not in codebook.lp_ids]
-        if bad:
-            problems.append(f"rij {i + 2} ({row['item_id']}): onbekend(e) {', '.join(bad)}")
-            continue
-        rows.append({
-            "item_id": row["item_id"], "text": row["text"], "context": row.get("context", ""), "thema": thema,
-            "also": "|".join(a for a in also if a != thema), "landelijke_prioriteiten": "|".join(lps),
-            "reviewer": reviewer, "reviewed_at": stamp, "note": row.get("opmerking", ""), "source_file": source_file,
-        })
-    if problems:
-        raise ReviewError("beoordeling niet geïmporteerd, niets opgeslagen:\n  " + "\n  ".join(problems)
-                          + "\ngeldige ids staan op het tabblad 'codeboek'")
-    return pd.DataFrame(rows, columns=CORRECTION_COLUMNS)
-
-
-def import_review(path: Path, out_dir: Path, reviewer: str, now: datetime | None = None) -> pd.DataFrame:
+def import_review(path: Path, out_dir: Path, reviewer: str, codebook: Codebook,
+                  now: datetime | None = None) -> pd.DataFrame:
     """Validate a filled-in sheet and append its corrections to OUT_DIR/review/corrections.csv.
 
     The stored speerpunten table (when present) gets the corrected labels at once; later runs
     apply them again. Returns the new corrections.
     """
-    new = parse_corrections(read_review_sheet(path), load_codebook(), reviewer, now, source_file=Path(path).name)
+    new = parse_corrections(read_review_sheet(path), codebook, reviewer, now, source_file=Path(path).name)
     store = Store(out_dir)
     problems = []
     doubled = sorted(set(new["item_id"][new["item_id"].duplicated()]))
@@ -299,12 +247,10 @@ def import_review(path: Path, out_dir: Path, reviewer: str, now: datetime | None
     atomic_write_csv(corrections_path(out_dir), history)
     store.write("corrections", history)
     if store.has("speerpunten"):
-        from ivpcorpus.classify import apply_corrections
-
         labelled = store.read("speerpunten")
         if "label_source" in labelled.columns:
-            store.write("speerpunten", apply_corrections(labelled, history))
-            atomic_write_csv(Path(out_dir) / "speerpunten.csv", store.read("speerpunten"))
+            store.write("speerpunten", apply_corrections(labelled, history, codebook))
+            atomic_write_csv(Path(out_dir) / SPEERPUNTEN_CSV, store.read("speerpunten"))
     store.publish()
     return new
 
@@ -334,51 +280,6 @@ def read_speerpunten_sheet(path: Path) -> pd.DataFrame | None:
     if missing:
         raise ReviewError(f"{path.name}: kolom(men) {missing} ontbreken in het blad '{SPEERPUNT_SHEET}'")
     return sheet.fillna("")
-
-
-def parse_speerpunt_corrections(sheet: pd.DataFrame, documents: pd.DataFrame, known_items: set[str], reviewer: str,
-                                now: datetime | None = None, source_file: str = "") -> pd.DataFrame:
-    """Validated decisions from a filled-in speerpunten sheet; every bad row is reported at once.
-
-    'geen speerpunt' removes the row's item (it must be a found item or a candidate); 'speerpunt'
-    adds the row's text (or correctie_tekst, for a missed item) at its level and page."""
-    stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
-    doc_ids = set(documents["doc_id"])
-    problems, rows = [], []
-    for i, row in sheet.reset_index(drop=True).iterrows():
-        decision = str(row["beslissing"]).strip().lower()
-        if not decision:
-            continue
-        where = f"rij {i + 2} ({row['doc_id']})"
-        if decision not in DECISIONS:
-            problems.append(f"{where}: beslissing '{decision}' is geen van {sorted(DECISIONS)}")
-            continue
-        if row["doc_id"] not in doc_ids:
-            problems.append(f"{where}: onbekend document")
-            continue
-        level = str(row.get("correctie_niveau", "")).strip() or str(row.get("level", "")).strip() or "prioriteit"
-        text = " ".join(str(row.get("correctie_tekst", "")).split()) or " ".join(str(row.get("text", "")).split())
-        page = str(row.get("correctie_pagina", "")).strip() or str(row.get("page", "")).strip() or "0"
-        if level not in ("prioriteit", "overig_thema"):
-            problems.append(f"{where}: niveau '{level}' is geen prioriteit of overig_thema")
-            continue
-        if not page.removesuffix(".0").isdigit():
-            problems.append(f"{where}: pagina '{page}' is geen getal")
-            continue
-        action = DECISIONS[decision]
-        if action == "verwijderen" and row["item_id"] not in known_items:
-            problems.append(f"{where}: item '{row['item_id']}' staat niet in de opslag")
-            continue
-        if action == "toevoegen" and not text:
-            problems.append(f"{where}: 'speerpunt' zonder tekst; vul correctie_tekst in")
-            continue
-        key = row["item_id"] if action == "verwijderen" else item_id(row["doc_id"], level, text)
-        rows.append({"doc_id": row["doc_id"], "action": action, "item_id": key, "level": level, "text": text,
-                     "page": page.removesuffix(".0"), "reviewer": reviewer, "reviewed_at": stamp,
-                     "note": row.get("opmerking", ""), "source_file": source_file})
-    if problems:
-        raise ReviewError("speerpunten niet geïmporteerd, niets opgeslagen:\n  " + "\n  ".join(problems))
-    return pd.DataFrame(rows, columns=SPEERPUNT_CORRECTION_COLUMNS)
 
 
 def import_speerpunt_review(path: Path, out_dir: Path, reviewer: str, now: datetime | None = None) -> pd.DataFrame:

@@ -25,9 +25,7 @@ import duckdb
 import pandas as pd
 
 from ivpcorpus.errors import InputError
-from ivpcorpus.schemas import SCHEMAS, Schema, validate
-
-DB_NAME = "ivpcorpus.duckdb"
+from ivpcorpus.catalog import CACHE_DIR, DB_NAME, TABLES_DIR, Schema, validate
 
 
 @contextlib.contextmanager
@@ -56,8 +54,8 @@ def locked(out_dir: Path, wait: bool = True, on_wait=None) -> Iterator[None]:
 class Store:
     def __init__(self, out_dir: Path | str):
         self.root = Path(out_dir)
-        self.tables_dir = self.root / "tables"
-        self.cache_dir = self.root / "cache"
+        self.tables_dir = self.root / TABLES_DIR
+        self.cache_dir = self.root / CACHE_DIR
         self.db_path = self.root / DB_NAME
 
     # -- tables ------------------------------------------------------------------------------
@@ -68,9 +66,8 @@ class Store:
         return self.table_path(name).exists()
 
     def write(self, name: str, df: pd.DataFrame, schema: Schema | None = None) -> Path:
-        """Validate (when the table has a schema) and write a table atomically."""
-        if schema is not None or name in SCHEMAS:
-            validate(name, df, schema)
+        """Validate against the catalog (or `schema`, for a table outside it) and write atomically."""
+        validate(name, df, schema)
         path = self.table_path(name)
         _atomic_parquet(df, path)
         return path

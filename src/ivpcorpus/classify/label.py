@@ -1,23 +1,22 @@
-"""Labelling tables of speerpunten: training data, the default classifier, corrections.
+"""Labelling tables of speerpunten: training data, the default classifier, labelling.
 
-The default classifier is trained at first use from package data (the shipped gold items plus
-any reviewed corrections) and kept in memory: training takes about a second, is deterministic
-and needs no network, and there is no pickled model that could go stale against a newer
-scikit-learn or codebook.
+The default classifier is trained from package data (the shipped gold items plus any reviewed
+corrections) by whoever needs it, once: training is deterministic and needs no network, and
+there is no pickled model that could go stale against a newer scikit-learn or codebook.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 import pandas as pd
 
+from ivpcorpus.catalog import LABEL_COLUMNS
+from ivpcorpus.classify.corrections import apply_corrections, correction_training_items
 from ivpcorpus.classify.knowledge import classify_data_path
 from ivpcorpus.classify.model import PREDICTION_COLUMNS, SpeerpuntClassifier
-from ivpcorpus.codebook import load_codebook
-from ivpcorpus.schemas import LABEL_COLUMNS, validate
+from ivpcorpus.codebook import Codebook
 
 TRAINING_COLUMNS = ["text", "context", "thema", "also", "landelijke_prioriteiten", "plan"]
 
@@ -44,39 +43,23 @@ def demo_training_items(ground_truth: Path) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=TRAINING_COLUMNS)
 
 
-def correction_training_items(corrections: pd.DataFrame) -> pd.DataFrame:
-    """Reviewed corrections (latest per item) as training items."""
-    from ivpcorpus.review import latest_corrections
-
-    latest = latest_corrections(corrections)
-    return pd.DataFrame({
-        "text": latest["text"], "context": latest["context"], "thema": latest["thema"], "also": latest["also"],
-        "landelijke_prioriteiten": latest["landelijke_prioriteiten"], "plan": "review:" + latest["item_id"],
-    })[TRAINING_COLUMNS]
-
-
 def train_classifier(items: pd.DataFrame, **params) -> SpeerpuntClassifier:
     """Fit a SpeerpuntClassifier on training items (TRAINING_COLUMNS)."""
     columns = ["text", "context", "plan"] if "plan" in items.columns else ["text", "context"]
     return SpeerpuntClassifier(**params).fit(items[columns], items["thema"])
 
 
-def default_classifier(corrections: pd.DataFrame | None = None, extra_items: pd.DataFrame | None = None) -> SpeerpuntClassifier:
-    """The shipped gold items + extra labelled items + reviewed corrections, trained once per process."""
+def default_classifier(corrections: pd.DataFrame | None = None, extra_items: pd.DataFrame | None = None,
+                       **params) -> SpeerpuntClassifier:
+    """A classifier trained on the shipped gold items + extra labelled items + reviewed
+    corrections (`params` go to SpeerpuntClassifier). It trains on every call: the caller keeps
+    the classifier for as long as it needs it (the pipeline once per run)."""
     parts = [gold_training_items()]
     if extra_items is not None and len(extra_items):
         parts.append(extra_items[TRAINING_COLUMNS])
     if corrections is not None and len(corrections):
-        parts.append(correction_training_items(corrections))
-    items = pd.concat(parts, ignore_index=True).fillna("")
-    fingerprint = hashlib.sha256(items.to_json(orient="split").encode()).hexdigest()
-    if fingerprint not in _TRAINED:
-        _TRAINED[fingerprint] = train_classifier(items)
-    return _TRAINED[fingerprint]
-
-
-# Classifiers trained in this process, by a hash of their training items.
-_TRAINED: dict[str, SpeerpuntClassifier] = {}
+        parts.append(correction_training_items(corrections, TRAINING_COLUMNS))
+    return train_classifier(pd.concat(parts, ignore_index=True).fillna(""), **params)
 
 
 def classify_items(items: pd.DataFrame, classifier: SpeerpuntClassifier, text_column: str,
@@ -95,7 +78,7 @@ def classify_items(items: pd.DataFrame, classifier: SpeerpuntClassifier, text_co
     return out
 
 
-def label_speerpunten(speerpunten: pd.DataFrame, classifier: SpeerpuntClassifier,
+def label_speerpunten(speerpunten: pd.DataFrame, classifier: SpeerpuntClassifier, codebook: Codebook,
                       corrections: pd.DataFrame | None = None) -> pd.DataFrame:
     """The speerpunten table with LABEL_COLUMNS; reviewed corrections (by item_id) override the model."""
     missing = [c for c in ("item_id", "text", "context") if c not in speerpunten.columns]
@@ -111,25 +94,4 @@ def label_speerpunten(speerpunten: pd.DataFrame, classifier: SpeerpuntClassifier
     out["top3"] = labels["top3"].values
     out["label_evidence"] = labels["evidence"].values
     out["label_source"] = "model"
-    return apply_corrections(out, corrections)
-
-
-def apply_corrections(labelled: pd.DataFrame, corrections: pd.DataFrame | None) -> pd.DataFrame:
-    """Reviewed labels (latest per item) replace the model's on the items they name."""
-    from ivpcorpus.review import latest_corrections
-
-    labelled = labelled.copy()
-    if corrections is None or corrections.empty:
-        return validate("speerpunten", labelled, LABEL_COLUMNS)
-    codebook = load_codebook()
-    latest = latest_corrections(corrections).set_index("item_id")
-    rows = labelled["item_id"].isin(latest.index)
-    for i in labelled.index[rows]:
-        fix = latest.loc[labelled.at[i, "item_id"]]
-        labelled.loc[i, ["thema", "also", "landelijke_prioriteiten"]] = [fix["thema"], fix["also"], fix["landelijke_prioriteiten"]]
-        labelled.at[i, "veld"] = codebook.veld_of(fix["thema"])
-        labelled.at[i, "label_confidence"] = 1.0
-        note = f" ({fix['note']})" if fix.get("note") else ""
-        labelled.at[i, "label_evidence"] = f"Handmatig beoordeeld door {fix['reviewer']} op {fix['reviewed_at']}{note}"
-        labelled.at[i, "label_source"] = "review"
-    return validate("speerpunten", labelled, LABEL_COLUMNS)
+    return apply_corrections(out, corrections, codebook)

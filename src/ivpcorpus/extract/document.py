@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ivpcorpus import schemas
+from ivpcorpus import catalog
 from ivpcorpus.extract import markup, ocr, pdf
 from ivpcorpus.extract.preview import document_format
 from ivpcorpus.extract.text import blocks_frame
@@ -24,9 +24,9 @@ class DocumentExtraction:
     reason: str          # plain words for the researcher; '' when ok
     n_pages: int
     title: str | None
-    pages: pd.DataFrame   # schemas.SCHEMAS["pages"]
-    blocks: pd.DataFrame  # schemas.SCHEMAS["blocks"]
-    errors: pd.DataFrame  # schemas.SCHEMAS["errors"], stage "extract"
+    pages: pd.DataFrame   # catalog.TABLES["pages"].columns
+    blocks: pd.DataFrame  # catalog.TABLES["blocks"].columns
+    errors: pd.DataFrame  # catalog.TABLES["errors"].columns, stage "extract"
 
     @property
     def ocr_pages(self) -> int:
@@ -41,14 +41,14 @@ def ocr_page_count(blocks: pd.DataFrame) -> int:
 def failed(doc_id: str, source_file: str, reason: str) -> DocumentExtraction:
     """The result for a document that could not be read at all: no pages, one error row."""
     errors = pd.DataFrame([{"doc_id": doc_id, "source_file": source_file, "stage": "extract", "reason": reason}])
-    return DocumentExtraction(doc_id, source_file, "error", reason, 0, None, schemas.empty("pages"),
-                              schemas.empty("blocks"), schemas.validate("errors", errors))
+    return DocumentExtraction(doc_id, source_file, "error", reason, 0, None, catalog.empty("pages"),
+                              catalog.empty("blocks"), catalog.validate("errors", errors))
 
 
 def _pages_frame(doc_id: str, texts: list[str], qualities: list[str]) -> pd.DataFrame:
     frame = pd.DataFrame({"doc_id": doc_id, "page": range(1, len(texts) + 1), "text": texts,
                           "n_chars": [len(t) for t in texts], "quality": qualities})
-    return schemas.validate("pages", frame.astype({"page": "int64", "n_chars": "int64"}))
+    return catalog.validate("pages", frame.astype({"page": "int64", "n_chars": "int64"}))
 
 
 def _page_texts(blocks: pd.DataFrame, n_pages: int) -> list[str]:
@@ -80,9 +80,9 @@ def _finish(doc_id: str, source_file: str, n_pages: int, title: str | None, bloc
     pages = _pages_frame(doc_id, _page_texts(blocks, n_pages), qualities)
     reason = _quality_reason(qualities, n_damaged, ocr_page_count(blocks))
     status = "warning" if reason else "ok"
-    errors = schemas.empty("errors")
+    errors = catalog.empty("errors")
     if reason:
-        errors = schemas.validate("errors", pd.DataFrame(
+        errors = catalog.validate("errors", pd.DataFrame(
             [{"doc_id": doc_id, "source_file": source_file, "stage": "extract", "reason": reason}]))
     if title is None:
         headings = blocks[blocks.kind == "heading"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ivpcorpus import schemas
+from ivpcorpus import catalog
 
 # Characters that carry no meaning of their own in published text: typographic ligatures,
 # the many widths of space, zero-width marks. NFKC over the whole text would also rewrite
@@ -180,14 +180,14 @@ def blocks_frame(doc_id: str, rows: list[dict]) -> pd.DataFrame:
     """Rows (page, kind, level, text, x0, top, x1, bottom[, ocr]) -> a validated `blocks` table in
     row order. `ocr` is True only for blocks read from a page image; a row without it was not."""
     if not rows:
-        return schemas.empty("blocks")
+        return catalog.empty("blocks")
     frame = pd.DataFrame(rows, columns=["page", "kind", "level", "text", "x0", "top", "x1", "bottom", "ocr"])
     frame["ocr"] = frame["ocr"].eq(True)
     frame.insert(0, "doc_id", doc_id)
     frame.insert(1, "block_id", range(len(frame)))
     frame = frame.astype({"block_id": "int64", "page": "int64", "level": "int64", "x0": "float64",
                           "top": "float64", "x1": "float64", "bottom": "float64"})
-    return schemas.validate("blocks", frame)
+    return catalog.validate("blocks", frame)
 
 
 def _ends_sentence(text: str) -> bool:

@@ -20,7 +20,8 @@ import pandas as pd
 from markupsafe import Markup
 
 from ivpcorpus import __version__
-from ivpcorpus.analyse import CONVENTIONS, INTERVAL_NOTE, SHEET_NAMES, TABLE_CATALOGUE
+from ivpcorpus.analyse import INTERVAL_NOTE
+from ivpcorpus.catalog import ANALYSIS_TABLES, CONVENTIONS, REPORT_FILES, TABLES
 from ivpcorpus.codebook import Codebook, load_codebook
 from ivpcorpus.report.content import Finding, ReportContent, build_content
 from ivpcorpus.report.model import ReportTable, Section
@@ -35,7 +36,7 @@ INPUT_TABLES = ("speerpunten", "documents", "errors")
 
 def tables_from_store(store: Store) -> dict[str, pd.DataFrame]:
     """The tables the report needs, read from the store (analysis tables and their inputs)."""
-    names = [*TABLE_CATALOGUE, *INPUT_TABLES]
+    names = [*ANALYSIS_TABLES, *INPUT_TABLES]
     missing = [n for n in names if not store.has(n)]
     if missing:
         raise FileNotFoundError(f"the store at {store.root} lacks {missing}; run `ivpcorpus run` first")
@@ -91,7 +92,7 @@ def _refuse_fetch(url: str, *args, **kwargs):
 
 
 def sheet_name(table: str) -> str:
-    return SHEET_NAMES.get(table, table.removeprefix("analysis_"))
+    return TABLES[table].sheet or table.removeprefix("analysis_")
 
 
 def findings_support(findings: list[Finding]) -> pd.DataFrame:
@@ -112,9 +113,9 @@ def workbook_sheets(tables: dict[str, pd.DataFrame], codebook: Codebook, *, synt
     betrouwbaarheid sheet also says what each key finding rests on."""
     about = [{"blad": "speerpunten", "titel": "Speerpunten met labels", "telwijze": CONVENTIONS["plan"],
               "beschrijving": "Eén rij per speerpunt of overig thema, met labels, zekerheid, pagina en citaat."}]
-    about += [{"blad": sheet_name(name), "titel": info.title,
-               "telwijze": CONVENTIONS.get(info.convention, "zie kolom convention" if name == "analysis_breakdown" else ""),
-               "beschrijving": info.description} for name, info in TABLE_CATALOGUE.items()]
+    about += [{"blad": sheet_name(name), "titel": TABLES[name].title,
+               "telwijze": CONVENTIONS.get(TABLES[name].convention, "zie kolom convention" if name == "analysis_breakdown" else ""),
+               "beschrijving": TABLES[name].description} for name in ANALYSIS_TABLES]
     extra = [(t.sheet or t.title, t.data if t.data is not None else t.frame)
              for s in extra_sections for t in s.tables]
     about += [{"blad": name[:31], "titel": name, "telwijze": "", "beschrijving": ""} for name, _ in extra]
@@ -128,7 +129,7 @@ def workbook_sheets(tables: dict[str, pd.DataFrame], codebook: Codebook, *, synt
     support = findings_support(list(findings))
     if len(support):
         with_findings["analysis_reliability"] = pd.concat([tables["analysis_reliability"], support], ignore_index=True)
-    sheets += [(sheet_name(name), with_findings[name]) for name in TABLE_CATALOGUE]
+    sheets += [(sheet_name(name), with_findings[name]) for name in ANALYSIS_TABLES]
     return sheets + extra
 
 
@@ -153,11 +154,11 @@ def write_report(tables: dict[str, pd.DataFrame], out_dir: Path, *, synthetic: b
     codebook = codebook or load_codebook()
     content = build_content(tables, codebook, synthetic=synthetic, extra_sections=list(extra_sections))
     html = render_html(content)
-    paths = {"html": out_dir / "report.html", "xlsx": out_dir / "report.xlsx"}
+    paths = {kind: out_dir / REPORT_FILES[kind] for kind in ("html", "xlsx")}
     atomic_write_text(paths["html"], html)
     write_workbook(paths["xlsx"], workbook_sheets(tables, codebook, synthetic=synthetic, extra_sections=extra_sections,
                                                   findings=content.findings))
     if pdf:
-        paths["pdf"] = out_dir / "report.pdf"
+        paths["pdf"] = out_dir / REPORT_FILES["pdf"]
         write_pdf(html, paths["pdf"])
     return paths

@@ -17,16 +17,19 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ivpcorpus.analyse import (CONVENTIONS, GEMEENTE, INTERVAL_NOTE, PLAN, REVIEW_THRESHOLD, SMALL_CELL, TABLE_CATALOGUE,
-                               TIER1, TIER2, low_unreviewed, rests_on_low_confidence, separated_pairs, split_labels,
-                               support_counts, wilson_interval)
+from ivpcorpus.analyse import (INTERVAL_NOTE, REVIEW_THRESHOLD, SMALL_CELL, TIER1, TIER2, low_unreviewed,
+                               rests_on_low_confidence, separated_pairs, split_labels, support_counts, wilson_interval)
+from ivpcorpus.catalog import CONVENTIONS, GEMEENTE, PLAN, TABLES
 from ivpcorpus.codebook import Codebook
+from ivpcorpus.registry import GROUPS
 from ivpcorpus.report.charts import Chart, Series, bar_chart
 from ivpcorpus.report.model import ReportTable, Section
 
 GROUP_NAMES = {"G4": "G4", "G40": "G40", "P10": "P10", "other": "overige gemeenten"}
 LEVEL_NAMES = {TIER1: "prioriteit", TIER2: "overig thema"}
 SOURCE_NAMES = {"review": "beoordeeld", "model": "automatisch"}
+STAGE_NAMES = {"manifest": "inventaris", "extract": "lezen", "speerpunten": "speerpunten vinden",
+               "classify": "labelen", "topics": "onderwerpen"}
 DIMENSION_NAMES = {"group": "groep", "province": "provincie", "politie_eenheid": "politie-eenheid",
                    "period": "periode (startjaar)", "joint": "gezamenlijk of enkel plan"}
 SMALL_NOTE = f"* minder dan {SMALL_CELL} eenheden in de cel: een aandeel op zo weinig plannen of gemeenten is onzeker."
@@ -70,9 +73,37 @@ def interval_series(name: str, table: pd.DataFrame, share: str) -> Series:
     return Series(name, list(table[share]), low=list(table[f"{share}_low"]), high=list(table[f"{share}_high"]))
 
 
+def incomplete_groups(quality: pd.DataFrame) -> list[tuple[str, int, int]]:
+    """(group, known, reported) for every group whose list in the registry has fewer members than
+    the group reports itself (analysis_quality *_members_known / *_members_reported)."""
+    values = dict(zip(quality["metric"], quality["value"]))
+    found = []
+    for group in GROUPS:
+        known, reported = values.get(f"{group.lower()}_members_known"), values.get(f"{group.lower()}_members_reported")
+        if known is not None and not _missing(reported) and known < reported:
+            found.append((group, int(known), int(reported)))
+    return found
+
+
+def group_list_note(quality: pd.DataFrame, sentence: bool = True) -> str:
+    """What the reader must know about the group lists: where they came from and which is
+    incomplete ("" when there is nothing to say); `sentence=False`: the incomplete lists as a
+    clause for a list of limitations."""
+    values = dict(zip(quality["metric"], quality["value"]))
+    if values.get("groups_user_file") and sentence:
+        known = ", ".join(f"{g} {int(values.get(f'{g.lower()}_members_known', 0))}" for g in GROUPS if g != "other")
+        return f"De groepen komen uit het opgegeven groepenbestand (aantal gemeenten: {known})."
+    parts = [f"de {group}-lijst in de registratie is onvolledig ({known} van de circa {reported} leden)"
+             for group, known, reported in incomplete_groups(quality)]
+    if not parts:
+        return ""
+    text = "; ".join(parts)
+    return f"{text[0].upper()}{text[1:]}; ontbrekende leden tellen als overige gemeenten." if sentence else text
+
+
 def convention_note(table: str) -> str:
-    info = TABLE_CATALOGUE[table]
-    return f"Telwijze: {CONVENTIONS[info.convention]}." if info.convention else ""
+    convention = TABLES[table].convention
+    return f"Telwijze: {CONVENTIONS[convention]}." if convention else ""
 
 
 @dataclass
@@ -342,8 +373,7 @@ def groups_section(tables: dict[str, pd.DataFrame], codebook: Codebook) -> Secti
         "de intervallen elkaar niet overlappen: de kolom 'Verschil' en de kernbevindingen zeggen waar dat zo is. "
         "Overlappende intervallen betekenen niet dat de groepen gelijk zijn, wel dat deze plannen het verschil niet "
         "aantonen. De dekking is een telling van het corpus zelf en heeft geen interval. " + INTERVAL_NOTE,
-        "De P10-lijst in de registratie is onvolledig (24 van de circa 31 leden); ontbrekende leden tellen als overige "
-        "gemeenten."], charts=charts, tables=report_tables)
+        *filter(None, [group_list_note(tables["analysis_quality"])])], charts=charts, tables=report_tables)
 
 
 def alignment_section(tables: dict[str, pd.DataFrame], codebook: Codebook) -> Section:
@@ -394,7 +424,7 @@ def methods_section(tables: dict[str, pd.DataFrame], synthetic: bool, findings: 
     quality = tables["analysis_quality"]
     shown = quality[quality["metric"] != "synthetic"]
     display = pd.DataFrame({"Gegeven": shown["description"], "Waarde": [
-        pct(v) if m.startswith("share_") else dec(v, 2) if m.startswith("mean_") else f"{int(v)}"
+        "" if _missing(v) else pct(v) if m.startswith("share_") else dec(v, 2) if m.startswith("mean_") else f"{int(v)}"
         for m, v in zip(shown["metric"], shown["value"])]})
     documents = tables["documents"]
     problems = documents[documents["status"] != "ok"]
@@ -405,10 +435,11 @@ def methods_section(tables: dict[str, pd.DataFrame], synthetic: bool, findings: 
         "overige thema's zijn uit de tekst gehaald en met het codeboek gelabeld (een hoofdthema, eventueel ook-thema's, "
         "het veld volgt uit het thema, en de landelijke prioriteiten). Onzekere labels zijn door een persoon beoordeeld; "
         "elk getal in dit rapport is terug te voeren op een plan, een pagina en een citaat (zie de bijlage).",
-        "Bekende beperkingen: de P10-lijst in de registratie is onvolledig (24 van de circa 31 leden); de cijfers van "
-        "het CCV (2020) rusten op een niet-gepubliceerde steekproef en indeling; automatisch toegekende labels kunnen "
-        "fouten bevatten (zie de labelzekerheid per speerpunt in de bijlage); documenten die niet gelezen konden worden "
-        "tellen niet mee.",
+        "Bekende beperkingen: " + "; ".join(filter(None, [
+            group_list_note(quality, sentence=False),
+            "de cijfers van het CCV (2020) rusten op een niet-gepubliceerde steekproef en indeling",
+            "automatisch toegekende labels kunnen fouten bevatten (zie de labelzekerheid per speerpunt in de bijlage)",
+            "documenten die niet gelezen konden worden tellen niet mee"])) + ".",
     ]
     if synthetic:
         paragraphs.insert(0, "LET OP: dit rapport is gemaakt op synthetische demodocumenten. De plannen, speerpunten en "
@@ -417,6 +448,14 @@ def methods_section(tables: dict[str, pd.DataFrame], synthetic: bool, findings: 
     if len(problems):
         report_tables.append(ReportTable("Documenten met waarschuwingen of fouten", problem_display, "", "",
                                          problems))
+    errors = tables["errors"]
+    later = errors[errors["stage"] != "extract"]  # extraction's errors are the documents' status above
+    if len(later):
+        report_tables.append(ReportTable(
+            "Fouten na het lezen", pd.DataFrame({"Bestand": later["source_file"].replace("", "(hele corpus)"),
+                                                 "Stap": later["stage"].map(STAGE_NAMES), "Reden": later["reason"]}),
+            "Deze stap mislukte voor dit document; de andere documenten en stappen zijn wel verwerkt. Een document "
+            "zonder speerpunten of labels telt in die cijfers niet mee.", "", later))
     return Section("methode", "Methode en datakwaliteit", paragraphs=paragraphs, tables=report_tables,
                    subsections=[reliability_section(tables, findings)])
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ivpcorpus import schemas
+from ivpcorpus import catalog
 from ivpcorpus.speerpunten.candidates import CandidateList
 from ivpcorpus.speerpunten.cues import OVERIG, PRIORITEIT, Cues, fold, load_cues, normalized_item
 from ivpcorpus.speerpunten.decide import STATUSES, Decision, decide
@@ -39,9 +39,9 @@ from ivpcorpus.speerpunten.units import units_of
 __all__ = ["FINDINGS_COLUMNS", "OVERIG", "PRIORITEIT", "REVIEW_COLUMNS", "STATUSES", "SpeerpuntResult", "Finder",
            "find_speerpunten", "fold", "item_id", "normalized_item"]
 
-FINDINGS_COLUMNS = ["doc_id", "source_file", "status", "n_prioriteit", "n_overig_thema", "confidence", "finding"]
+FINDINGS_COLUMNS = catalog.columns("speerpunt_findings")
 # the best candidates of plans without a clear list ("onzeker"): for a person to accept or reject
-REVIEW_COLUMNS = ["doc_id", "source_file", "level", "text", "page", "evidence", "score"]
+REVIEW_COLUMNS = catalog.columns("speerpunt_candidates")
 
 
 def item_id(doc_id: str, level: str, text: str) -> str:
@@ -51,7 +51,7 @@ def item_id(doc_id: str, level: str, text: str) -> str:
 
 @dataclass
 class SpeerpuntResult:
-    items: pd.DataFrame        # schemas "speerpunten"
+    items: pd.DataFrame        # catalog "speerpunten"
     findings: pd.DataFrame     # FINDINGS_COLUMNS: one row per document
     to_review: pd.DataFrame    # REVIEW_COLUMNS: candidates of plans whose list is unclear
 
@@ -81,13 +81,13 @@ def find_speerpunten(documents: pd.DataFrame, blocks: pd.DataFrame, finder: Find
     """Every plan's priorities and second tier (`items`), a finding per document, and the
     candidates of unclear plans. A document that makes the finder fail gets status "fout" with
     the reason; the others go on."""
-    schemas.validate("documents", documents)
-    schemas.validate("blocks", blocks)
+    catalog.validate("documents", documents)
+    catalog.validate("blocks", blocks)
     finder = finder or Finder()
     by_doc = dict(tuple(blocks.groupby("doc_id", sort=False))) if len(blocks) else {}
     rows, findings, to_review = [], [], []
     for doc in documents.to_dict("records"):
-        doc_blocks = by_doc.get(doc["doc_id"], schemas.empty("blocks"))
+        doc_blocks = by_doc.get(doc["doc_id"], catalog.empty("blocks"))
         try:
             decision = finder.find(doc_blocks)
         except Exception as error:  # one bad document must not stop a national run
@@ -112,9 +112,9 @@ def find_speerpunten(documents: pd.DataFrame, blocks: pd.DataFrame, finder: Find
                          "n_prioriteit": sum(i.level == PRIORITEIT for i in decision.items),
                          "n_overig_thema": sum(i.level == OVERIG for i in decision.items),
                          "confidence": decision.confidence, "finding": decision.finding})
-    items_table = pd.DataFrame(rows, columns=list(schemas.SCHEMAS["speerpunten"])) if rows else schemas.empty("speerpunten")
+    items_table = pd.DataFrame(rows, columns=list(catalog.TABLES["speerpunten"].columns)) if rows else catalog.empty("speerpunten")
     items_table = items_table.astype({"page": "int64", "confidence": "float64"})
     findings_table = pd.DataFrame(findings, columns=FINDINGS_COLUMNS).astype(
         {"n_prioriteit": "int64", "n_overig_thema": "int64", "confidence": "float64"})
     review_table = pd.DataFrame(to_review, columns=REVIEW_COLUMNS).astype({"page": "int64", "score": "float64"})
-    return SpeerpuntResult(schemas.validate("speerpunten", items_table), findings_table, review_table)
+    return SpeerpuntResult(catalog.validate("speerpunten", items_table), findings_table, review_table)

@@ -1,17 +1,23 @@
-"""A person's decisions on the finder's output, applied on every run: an item marked "geen
-speerpunt" goes, a missed item (or a review candidate) is added. Pure: tables in, tables out;
-`ivpcorpus.review` reads and writes the sheets and the correction history."""
+"""A person's decisions on the finder's output, validated from a filled-in sheet and applied
+on every run: an item marked "geen speerpunt" goes, a missed item (or a review candidate) is
+added. Pure: tables in, tables out; `ivpcorpus.review` reads and writes the sheets and the
+correction history."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pandas as pd
 
-from ivpcorpus import schemas
+from ivpcorpus import catalog
+from ivpcorpus.catalog import LEVELS
+from ivpcorpus.errors import ReviewError
+from ivpcorpus.speerpunten import item_id
 from ivpcorpus.speerpunten.cues import OVERIG, PRIORITEIT
 
-SPEERPUNT_CORRECTION_COLUMNS = ["doc_id", "action", "item_id", "level", "text", "page", "reviewer", "reviewed_at",
-                                "note", "source_file"]
-ACTIONS = ("verwijderen", "toevoegen")
+SPEERPUNT_CORRECTION_COLUMNS = catalog.columns("speerpunt_corrections")
+# the review sheet's words for a decision -> the action stored (catalog.SPEERPUNT_ACTIONS)
+DECISIONS = {"geen speerpunt": "verwijderen", "speerpunt": "toevoegen"}
 REVIEWED = "beoordeeld"
 
 
@@ -56,4 +62,49 @@ def apply_speerpunt_corrections(items: pd.DataFrame, findings: pd.DataFrame, doc
             findings.loc[i, "n_overig_thema"] = int(counts.get((row["doc_id"], OVERIG), 0))
             findings.loc[i, "status"] = REVIEWED
             findings.loc[i, "finding"] = f"{row['finding']}; beoordeeld door een persoon"
-    return schemas.validate("speerpunten", corrected), findings
+    return catalog.validate("speerpunten", corrected), findings
+
+
+def parse_speerpunt_corrections(sheet: pd.DataFrame, documents: pd.DataFrame, known_items: set[str], reviewer: str,
+                                now: datetime | None = None, source_file: str = "") -> pd.DataFrame:
+    """Validated decisions from a filled-in speerpunten sheet; every bad row is reported at once.
+
+    'geen speerpunt' removes the row's item (it must be a found item or a candidate); 'speerpunt'
+    adds the row's text (or correctie_tekst, for a missed item) at its level and page."""
+    stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+    doc_ids = set(documents["doc_id"])
+    problems, rows = [], []
+    for i, row in sheet.reset_index(drop=True).iterrows():
+        decision = str(row["beslissing"]).strip().lower()
+        if not decision:
+            continue
+        where = f"rij {i + 2} ({row['doc_id']})"
+        if decision not in DECISIONS:
+            problems.append(f"{where}: beslissing '{decision}' is geen van {sorted(DECISIONS)}")
+            continue
+        if row["doc_id"] not in doc_ids:
+            problems.append(f"{where}: onbekend document")
+            continue
+        level = str(row.get("correctie_niveau", "")).strip() or str(row.get("level", "")).strip() or "prioriteit"
+        text = " ".join(str(row.get("correctie_tekst", "")).split()) or " ".join(str(row.get("text", "")).split())
+        page = str(row.get("correctie_pagina", "")).strip() or str(row.get("page", "")).strip() or "0"
+        if level not in LEVELS:
+            problems.append(f"{where}: niveau '{level}' is geen prioriteit of overig_thema")
+            continue
+        if not page.removesuffix(".0").isdigit():
+            problems.append(f"{where}: pagina '{page}' is geen getal")
+            continue
+        action = DECISIONS[decision]
+        if action == "verwijderen" and row["item_id"] not in known_items:
+            problems.append(f"{where}: item '{row['item_id']}' staat niet in de opslag")
+            continue
+        if action == "toevoegen" and not text:
+            problems.append(f"{where}: 'speerpunt' zonder tekst; vul correctie_tekst in")
+            continue
+        key = row["item_id"] if action == "verwijderen" else item_id(row["doc_id"], level, text)
+        rows.append({"doc_id": row["doc_id"], "action": action, "item_id": key, "level": level, "text": text,
+                     "page": page.removesuffix(".0"), "reviewer": reviewer, "reviewed_at": stamp,
+                     "note": row.get("opmerking", ""), "source_file": source_file})
+    if problems:
+        raise ReviewError("speerpunten niet geïmporteerd, niets opgeslagen:\n  " + "\n  ".join(problems))
+    return pd.DataFrame(rows, columns=SPEERPUNT_CORRECTION_COLUMNS)

@@ -10,9 +10,9 @@ from importlib import resources
 import yaml
 from unidecode import unidecode
 
-from ivpcorpus import schemas
+from ivpcorpus import catalog
 
-PRIORITEIT, OVERIG = schemas.LEVELS
+PRIORITEIT, OVERIG = catalog.LEVELS
 CONTEXT_CHARS = 300
 MAX_ITEM_WORDS = 14
 # List items may be whole sentences ("Door preventie de woninginbraken verder omlaag brengen."); the

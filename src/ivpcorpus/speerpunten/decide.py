@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from ivpcorpus.catalog import FINDING_STATUSES
 from ivpcorpus.speerpunten.candidates import Candidate, CandidateList, trim
 from ivpcorpus.speerpunten.cues import OVERIG, PRIORITEIT, Cues, fold, normalized_item
 from ivpcorpus.speerpunten.scoring import ListScorer, agrees
@@ -20,7 +21,7 @@ SURE_SCORE = 0.6
 # With no list above the threshold, the best list still scored this high is offered for review.
 REVIEW_FLOOR = 0.1
 
-STATUSES = ("gevonden", "onzeker", "geen", "bewust_geen", "niet_gelezen", "fout", "beoordeeld")
+STATUSES = FINDING_STATUSES
 
 
 @dataclass

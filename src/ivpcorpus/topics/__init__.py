@@ -29,28 +29,21 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ivpcorpus.analyse import SMALL_CELL, current_codes
-from ivpcorpus.codebook import load_codebook
+from ivpcorpus.catalog import NEW_THEME, TOPIC_MODEL_DIR, TOPICS_CSV, columns, validate
+from ivpcorpus.codebook import Codebook
+from ivpcorpus.errors import per_document
 from ivpcorpus.registry import GROUPS, Registry
-from ivpcorpus.schemas import Schema, validate
 from ivpcorpus.store import Store, atomic_directory, atomic_write_csv
 from ivpcorpus.topics.passages import PassageSettings, build_passages
 
 if TYPE_CHECKING:
     from bertopic import BERTopic
 
-    from ivpcorpus.pipeline import RunContext
     from ivpcorpus.topics.model import TopicSettings
 
-NEW_THEME = "nieuw"  # thema of a discovered topic: not in the codebook
-MODEL_DIR_NAME = "topic_model"
-EMBEDDER_FILE = "embedder.json"  # in MODEL_DIR_NAME: which embedder the model was fitted with
-TOPICS_CSV = "topics.csv"
+__all__ = ["NEW_THEME", "load_topic_model", "share_by_group", "topic_tables", "write_topic_outputs"]
 
-TOPIC_SHARE_SCHEMA: Schema = {
-    "group": "str", "topic_id": "int", "label": "str", "thema": "str", "n_passages": "int",
-    "group_passages": "int", "passage_share": "float", "n_plans": "int", "group_plans": "int",
-    "plan_share": "float", "small_cell": "bool",
-}
+EMBEDDER_FILE = "embedder.json"  # in TOPIC_MODEL_DIR: which embedder the model was fitted with
 
 
 def lemma_texts(texts: list[str]) -> list[str]:
@@ -88,16 +81,17 @@ def share_by_group(topic_passages: pd.DataFrame, topics: pd.DataFrame, documents
                 "plan_share": n_plans / group_plans if group_plans else float("nan"),
                 "small_cell": group_plans < SMALL_CELL,
             })
-    table = pd.DataFrame(rows, columns=list(TOPIC_SHARE_SCHEMA)).astype(
+    table = pd.DataFrame(rows, columns=columns("topic_share_by_group")).astype(
         {"topic_id": "int64", "n_passages": "int64", "group_passages": "int64", "n_plans": "int64",
          "group_plans": "int64", "small_cell": "bool"})
-    return validate("topic_share_by_group", table, TOPIC_SHARE_SCHEMA)
+    return validate("topic_share_by_group", table)
 
 
-def topic_tables(blocks: pd.DataFrame, documents: pd.DataFrame, registry: Registry, store: Store,
+def topic_tables(blocks: pd.DataFrame, documents: pd.DataFrame, registry: Registry, codebook: Codebook, store: Store,
                  settings: TopicSettings | None = None, progress=lambda batches: batches,
-                 embedder: str | None = None, cluster=None) -> tuple[dict[str, pd.DataFrame], BERTopic | None]:
-    """Passages, embeddings (cached in `store`), the seeded topic model and its tables.
+                 embedder: str | None = None, cluster=None) -> tuple[dict[str, pd.DataFrame], BERTopic | None, pd.DataFrame]:
+    """Passages, embeddings (cached in `store`), the seeded topic model and its tables, and the
+    documents whose text could not be cut into passages (doc_id, reason; the others go on).
 
     `embedder` is a name from `embedding.EMBEDDERS` (default: `embedding.DEFAULT_EMBEDDER`);
     with a Dask `cluster` client the passages are embedded on its workers.
@@ -105,7 +99,10 @@ def topic_tables(blocks: pd.DataFrame, documents: pd.DataFrame, registry: Regist
     from ivpcorpus.topics.embedding import DEFAULT_EMBEDDER, cached_passage_embeddings, get_embedder
     from ivpcorpus.topics.model import TopicSettings, fit_topics
 
-    passages = build_passages(blocks, PassageSettings())
+    by_doc = dict(tuple(blocks.groupby("doc_id", sort=False))) if len(blocks) else {}
+    built, failures = per_document(by_doc, lambda doc_id: build_passages(by_doc[doc_id], PassageSettings()))
+    parts = [built[d] for d in by_doc if d in built]
+    passages = pd.concat(parts, ignore_index=True) if parts else build_passages(blocks.iloc[:0], PassageSettings())
     passages = passages.merge(documents[["doc_id", "source_file"]], on="doc_id", how="left")
     passages["source_file"] = passages["source_file"].fillna(passages["doc_id"])
     backend = get_embedder(embedder or DEFAULT_EMBEDDER)
@@ -116,19 +113,19 @@ def topic_tables(blocks: pd.DataFrame, documents: pd.DataFrame, registry: Regist
         remote = batch_embedder(cluster, backend.name)
     embeddings = cached_passage_embeddings(passages["text"].tolist(), passages["passage_hash"].tolist(),
                                            backend, store, progress=progress, embed_batches=remote)
-    fit = fit_topics(passages, embeddings, lemma_texts(passages["text"].tolist()), load_codebook(),
+    fit = fit_topics(passages, embeddings, lemma_texts(passages["text"].tolist()), codebook,
                      settings or TopicSettings(), backend=backend)
     tables = {
         "topics": fit.topics,
         "topic_passages": fit.topic_passages,
         "topic_share_by_group": share_by_group(fit.topic_passages, fit.topics, documents, registry),
     }
-    return tables, fit.model
+    return tables, fit.model, failures
 
 
 def save_topic_model(model: BERTopic, out_dir: Path) -> Path:
     """Save with safetensors (no pickles, no torch) and without the embedding model; atomic."""
-    target = out_dir / MODEL_DIR_NAME
+    target = out_dir / TOPIC_MODEL_DIR
     # BERTopic warns that no embedding model is saved and suggests a sentence-transformers
     # name; leaving it out is the point (load_topic_model attaches the embedder named in
     # EMBEDDER_FILE).
@@ -152,7 +149,7 @@ def load_topic_model(out_dir: Path) -> BERTopic:
 
     from ivpcorpus.topics.embedding import E5Backend, get_embedder
 
-    folder = out_dir / MODEL_DIR_NAME
+    folder = out_dir / TOPIC_MODEL_DIR
     saved = folder / EMBEDDER_FILE
     # Models saved before the embedder was a choice have no EMBEDDER_FILE: they were fitted with e5.
     name = json.loads(saved.read_text(encoding="utf-8"))["embedder"] if saved.exists() else E5Backend.name
@@ -164,12 +161,3 @@ def write_topic_outputs(out_dir: Path, tables: dict[str, pd.DataFrame], model: B
     atomic_write_csv(out_dir / TOPICS_CSV, tables["topics"])
     if model is not None:
         save_topic_model(model, out_dir)
-
-
-def stage_topics(ctx: RunContext) -> None:
-    """Pipeline stage: topic tables into ctx.tables, topics.csv and the model into OUT_DIR."""
-    tables, model = topic_tables(ctx.tables["blocks"], ctx.tables["documents"], ctx.registry, ctx.store,
-                                 progress=lambda batches: ctx.progress(batches, desc="embedden", unit="batch"),
-                                 cluster=ctx.cluster)
-    write_topic_outputs(ctx.options.out_dir, tables, model)
-    ctx.tables.update(tables)

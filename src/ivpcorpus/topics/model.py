@@ -43,24 +43,11 @@ from umap import UMAP
 
 from ivpcorpus.classify.knowledge import load_knowledge, normalise
 from ivpcorpus.codebook import Codebook
-from ivpcorpus.schemas import Schema, empty, validate
-from ivpcorpus.topics import NEW_THEME
+from ivpcorpus.catalog import NEW_THEME, columns, empty, validate
 from ivpcorpus.topics.embedding import Embedder, get_embedder
 
 OUTLIER_TOPIC = -1
 OUTLIER_LABEL = "geen onderwerp (verspreide passages)"
-
-TOPICS_SCHEMA: Schema = {
-    "topic_id": "int", "label": "str", "thema": "str", "thema_name": "str", "top_words": "str",
-    "size": "int", "n_documents": "int", "share": "float", "nearest_thema": "str",
-    "nearest_similarity": "float", "examples": "str",
-}
-TOPIC_PASSAGES_SCHEMA: Schema = {
-    "passage_id": "str", "doc_id": "str", "source_file": "str", "page": "int", "first_block": "int", "last_block": "int",
-    "text": "str", "n_words": "int", "passage_hash": "str", "topic_id": "int", "thema": "str",
-    "similarity": "float",
-}
-
 
 @dataclass(frozen=True)
 class TopicSettings:
@@ -75,8 +62,8 @@ class TopicSettings:
 @dataclass
 class TopicFit:
     model: BERTopic | None  # None when there were no passages to fit on
-    topics: pd.DataFrame  # TOPICS_SCHEMA
-    topic_passages: pd.DataFrame  # TOPIC_PASSAGES_SCHEMA
+    topics: pd.DataFrame  # catalog "topics"
+    topic_passages: pd.DataFrame  # catalog "topic_passages"
 
 
 def theme_descriptions(codebook: Codebook) -> list[str]:
@@ -229,7 +216,7 @@ def fit_topics(passages: pd.DataFrame, embeddings: np.ndarray, lemma_texts: list
     in the tables are the original passages.
     """
     if len(passages) == 0:
-        return TopicFit(None, empty("topics", TOPICS_SCHEMA), empty("topic_passages", TOPIC_PASSAGES_SCHEMA))
+        return TopicFit(None, empty("topics"), empty("topic_passages"))
     descriptions = theme_descriptions(codebook)
     backend = backend or get_embedder()
     scorer = ThemeScorer(codebook, backend)
@@ -248,7 +235,7 @@ def fit_topics(passages: pd.DataFrame, embeddings: np.ndarray, lemma_texts: list
 
     topic_passages = passages.assign(
         topic_id=assigned, thema=[thema_of_topic[t] for t in assigned], similarity=similarity.astype(float),
-    )[list(TOPIC_PASSAGES_SCHEMA)]
+    )[columns("topic_passages")]
 
     rows = []
     for topic_id, centroid in centroids.items():
@@ -269,9 +256,9 @@ def fit_topics(passages: pd.DataFrame, embeddings: np.ndarray, lemma_texts: list
             **_nearest_thema(topic_id, centroid, scorer, codebook),
             "examples": _examples(members, settings.n_examples),
         })
-    topics = pd.DataFrame(rows, columns=list(TOPICS_SCHEMA))
-    return TopicFit(model, validate("topics", topics, TOPICS_SCHEMA),
-                    validate("topic_passages", topic_passages, TOPIC_PASSAGES_SCHEMA))
+    topics = pd.DataFrame(rows, columns=columns("topics"))
+    return TopicFit(model, validate("topics", topics),
+                    validate("topic_passages", topic_passages))
 
 
 def _nearest_thema(topic_id: int, centroid: np.ndarray, scorer: ThemeScorer, codebook: Codebook) -> dict[str, object]:

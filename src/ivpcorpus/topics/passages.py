@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ivpcorpus.schemas import Schema, validate
+from ivpcorpus.catalog import Schema, validate
 
 PROSE_KINDS = ("paragraph", "list_item")
 

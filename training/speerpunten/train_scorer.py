@@ -44,11 +44,16 @@ def material(work: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     gold = evaluation.dev_gold(REPO.parent / "shared" / "dev", dev)
     demo_gold = evaluation.load_gold(REPO / "corpus" / "demo" / "ground_truth.json")
     demo_gold = demo_gold.assign(plan=demo_gold["doc"], source="demo", split="demo")
-    cache = work / "extracted.pkl"
+    # demo files under a name of their own: the demo corpus has a file named like a dev PDF
+    # (opmeer_2023-2026.pdf), and documents are matched to their gold by file name
+    demo_gold = demo_gold.assign(doc="demo/" + demo_gold["doc"], plan="demo/" + demo_gold["plan"])
+    cache = work / "extracted-v2.pkl"
     if cache.exists():
         return pickle.loads(cache.read_bytes())
     d1, b1 = evaluation.extract_gold_documents(gold, dev, workers=2)
-    d2, b2 = evaluation.extract_gold_documents(demo_gold, REPO / "corpus" / "demo", workers=2)
+    d2, b2 = evaluation.extract_gold_documents(demo_gold.assign(doc=demo_gold["doc"].str.removeprefix("demo/")),
+                                               REPO / "corpus" / "demo", workers=2)
+    d2 = d2.assign(source_file="demo/" + d2["source_file"])
     result = (pd.concat([gold, demo_gold], ignore_index=True), pd.concat([d1, d2], ignore_index=True),
               pd.concat([b1, b2], ignore_index=True))
     cache.write_bytes(pickle.dumps(result))

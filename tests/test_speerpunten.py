@@ -739,3 +739,103 @@ def test_numbers_left_over_from_a_numbering_are_not_items():
 De prioriteiten voor deze periode zijn 2.1, 3.1 en 4.2.
 """)) == []
 
+
+
+# Bulleted lists that nothing announces: a plan describes its field, its tasks or its partners in
+# such lists long before (or without) choosing priorities.
+UNANNOUNCED_LISTS = {
+    "themes_described": """1 Inleiding
+
+Integrale veiligheid is een breed begrip. Het gaat om alles wat inwoners en ondernemers raakt in hun veiligheid.
+
+• Veilige woon- en leefomgeving
+• Jeugd en veiligheid
+• Fysieke veiligheid
+• Ondermijning
+
+Dit plan is in nauwe samenwerking met de partners opgesteld.
+""",
+    "tasks": """2 Rol van de gemeente
+
+De gemeente heeft een regierol bij de aanpak van overlast en criminaliteit.
+
+• Toezicht en handhaving in de openbare ruimte
+• Aanpak van woonoverlast en burenruzies
+• Cameratoezicht in het centrum
+• Preventie van woninginbraken
+""",
+    "partners": """1 Inleiding
+
+Dit plan is opgesteld samen met onze partners in de veiligheidsketen.
+
+• De politie en het Openbaar Ministerie
+• De veiligheidsregio en de brandweer
+• Woningcorporaties en welzijnswerk
+• Bureau Halt en jongerenwerk
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNANNOUNCED_LISTS))
+def test_an_unannounced_list_is_never_the_priorities_on_its_own_but_goes_to_review(name):
+    text = UNANNOUNCED_LISTS[name]
+    result = find_speerpunten(documents_for("plan"), blocks_from_text("plan", text))
+    finding = result.findings.iloc[0]
+    assert result.items.empty
+    assert finding["status"] == "onzeker" and "zonder aankondiging" in finding["finding"]
+    bullets = [line[2:] for line in text.splitlines() if line.startswith("• ")]
+    assert result.to_review["text"].tolist() == bullets
+
+
+def test_an_unannounced_list_counts_with_priority_words_above_or_before_it():
+    under_heading = """3 Onze speerpunten
+
+3.1 Overzicht
+
+• Ondermijning
+• Jeugd en veiligheid
+• Veilige woon- en leefomgeving
+"""
+    # the sentence that names the priorities is the region's, the list follows without a colon
+    after_paragraph = """Veiligheid in de regio
+
+De burgemeesters van de eenheid en het Openbaar Ministerie hebben samen gekozen aan welke prioriteiten zij de komende vier jaar werken. Wij sluiten daarbij aan
+
+• Ondermijning en georganiseerde criminaliteit
+• Cybercrime
+• Zorg en veiligheid
+"""
+    assert texts(find(under_heading)) == ["Ondermijning", "Jeugd en veiligheid", "Veilige woon- en leefomgeving"]
+    assert texts(find(after_paragraph)) == ["Ondermijning en georganiseerde criminaliteit", "Cybercrime",
+                                            "Zorg en veiligheid"]
+
+
+def test_priority_words_near_an_unannounced_list_of_partners_do_not_make_it_the_priorities():
+    text = """2 Totstandkoming van de prioriteiten
+
+Bij het bepalen van de prioriteiten hebben veel organisaties meegedacht
+
+• De politie en het Openbaar Ministerie
+• Woningcorporaties en welzijnswerk
+• Ondernemersvereniging en scholen
+"""
+    result = find_speerpunten(documents_for("plan"), blocks_from_text("plan", text))
+    assert result.items.empty and result.findings.iloc[0]["status"] in ("onzeker", "geen")
+
+
+def test_the_dev_report_counts_documents_without_priorities_that_get_some():
+    from ivpcorpus.evaluate_speerpunten import report_without_priorities, without_priorities
+
+    gold = pd.DataFrame([
+        {"doc": "a.html", "level": "prioriteit", "text": "Ondermijning", "split": "tune", "source": "texts"},
+        {"doc": "b.html", "level": None, "text": None, "split": "tune", "source": "texts"},
+        {"doc": "c.html", "level": None, "text": None, "split": "tune", "source": "texts"},
+        {"doc": "d.pdf", "level": None, "text": None, "split": "check", "source": "texts-pdf"},
+    ])
+    items = pd.DataFrame([{"source_file": "a.html", "level": "prioriteit", "text": "Ondermijning"},
+                          {"source_file": "c.html", "level": "prioriteit", "text": "Cameratoezicht"},
+                          {"source_file": "d.pdf", "level": "overig_thema", "text": "Evenementen"}])
+    table = without_priorities(items, gold).set_index(["split", "source"])
+    assert table.loc[("tune", "texts"), ["documents", "with_items"]].tolist() == [2, 1]
+    assert table.loc[("check", "texts-pdf"), "with_items"] == 0  # a second-tier item is not a priority
+    assert "1 van 2 (c.html)" in report_without_priorities(without_priorities(items, gold))

@@ -29,7 +29,9 @@ from ivpcorpus.speerpunten.cues import OVERIG, PRIORITEIT, load_cues
 from ivpcorpus.speerpunten.decide import decide
 from ivpcorpus.speerpunten.forms import propose_all
 from ivpcorpus.speerpunten.plan import Plan
-from ivpcorpus.speerpunten.scoring import SCORER_PATH, ListScorer, Vocabulary, features, score_lists
+from ivpcorpus.speerpunten.scoring import (
+    SCORER_PATH, ListScorer, Vocabulary, features, mark_review_only, score_lists,
+)
 from ivpcorpus.speerpunten.units import units_of
 
 REPO = Path(__file__).resolve().parents[2]
@@ -70,6 +72,7 @@ def list_rows(gold: pd.DataFrame, documents: pd.DataFrame, blocks: pd.DataFrame)
         name = doc["source_file"]
         plan = Plan(units_of(by_doc.get(doc["doc_id"], blocks.iloc[:0])), cues)
         lists = propose_all(plan)
+        mark_review_only(lists, plan, vocabulary)  # as Finder.candidate_lists does: the decision reads it
         plans[name] = (plan, lists)
         for n, candidate in enumerate(lists):
             expected = gold.loc[(gold["doc"] == name) & (gold["level"] == candidate.level), "text"].tolist()
@@ -153,8 +156,9 @@ def main() -> None:
                                      gold[gold["doc"].isin(tune_docs)])
     print("leave-one-plan-out on tune (thresholds " + ", ".join(f"{k} {v:.2f}" for k, v in thresholds.items()) + "):")
     print(evaluation.report_by_split(lopo))
+    lopo_items = items_of(plans, tune_docs, {**demo_scores, **oof}, final)
+    print(evaluation.report_without_priorities(evaluation.without_priorities(lopo_items, gold[gold["doc"].isin(tune_docs)])))
     if args.errors:
-        lopo_items = items_of(plans, tune_docs, {**demo_scores, **oof}, final)
         per_doc = evaluation.score(lopo_items, gold[gold["doc"].isin(tune_docs)]).per_document
         for row in per_doc[per_doc["f1"] < 1].itertuples():
             found = lopo_items.loc[(lopo_items["source_file"] == row.doc) & (lopo_items["level"] == row.level), "text"]
@@ -176,6 +180,7 @@ def main() -> None:
     splits = ["tune", "check"] if args.check else ["tune"]
     print("frozen scorer (fitted on all tune + demo):")
     print(evaluation.report_by_split(evaluation.score_by_split(items, gold[gold["split"].isin(splits)])))
+    print(evaluation.report_without_priorities(evaluation.without_priorities(items, gold[gold["split"].isin(splits)])))
     print("per form of the chosen priority list (frozen scorer; plans, found, matched, precision):")
     print(per_form(finder, plans, items, gold[gold["split"].isin(splits)]).to_string(index=False))
 
@@ -186,7 +191,8 @@ def per_form(finder: Finder, plans: dict, items: pd.DataFrame, gold: pd.DataFram
     for doc in gold["doc"].drop_duplicates():
         plan, lists = plans[doc]
         score_lists(lists, plan, finder.scorer, finder.vocabulary)
-        chosen = max((c for c in lists if c.level == PRIORITEIT), key=lambda c: c.score, default=None)
+        chosen = max((c for c in lists if c.level == PRIORITEIT and not c.review_only), key=lambda c: c.score,
+                     default=None)
         if chosen is None or chosen.score < finder.scorer.thresholds_[PRIORITEIT]:
             continue
         found = items.loc[(items["source_file"] == doc) & (items["level"] == PRIORITEIT), "text"].tolist()

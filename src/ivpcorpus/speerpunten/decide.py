@@ -47,7 +47,7 @@ def _chosen(lists: list[CandidateList], level: str, threshold: float) -> list[Ca
     the chapters, the table of contents): never two competing lists. The second tier is often
     named in several places (a list, then "Daarnaast blijven we aandacht besteden aan ..."): every
     second-tier list above the threshold counts."""
-    ranked = sorted((c for c in lists if c.level == level), key=lambda c: -c.score)
+    ranked = sorted((c for c in lists if c.level == level and not c.review_only), key=lambda c: -c.score)
     if not ranked or ranked[0].score < threshold:
         return []
     if level == OVERIG:
@@ -88,7 +88,8 @@ def decide(lists: list[CandidateList], units: list[Unit], cues: Cues, scorer: Li
         return Decision(items, "niet_gelezen", "geen prioriteiten gevonden: geen tekst uit het document gelezen", 0.0, [])
     best = max((c for c in lists if c.level == PRIORITEIT), key=lambda c: c.score, default=None)
     if best is not None and best.score >= REVIEW_FLOOR:
-        return Decision(items, "onzeker", f"onzeker: geen duidelijke lijst; beste kandidaat ({len(best.items)} "
+        what = "een lijst zonder aankondiging" if best.review_only else "beste kandidaat"
+        return Decision(items, "onzeker", f"onzeker: geen duidelijke lijst; {what} ({len(best.items)} "
                         f"onderwerpen, score {best.score:.2f}) ter controle in het reviewblad" + second_text,
                         0.0, _scored(best))
     return Decision(items, "geen", "geen prioriteiten gevonden" + second_text, 0.0, [])

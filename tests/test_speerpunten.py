@@ -839,3 +839,41 @@ def test_the_dev_report_counts_documents_without_priorities_that_get_some():
     assert table.loc[("tune", "texts"), ["documents", "with_items"]].tolist() == [2, 1]
     assert table.loc[("check", "texts-pdf"), "with_items"] == 0  # a second-tier item is not a priority
     assert "1 van 2 (c.html)" in report_without_priorities(without_priorities(items, gold))
+
+
+def test_a_table_of_contents_entry_wrapped_onto_a_second_line_is_one_entry(tmp_path):
+    toc = [(72, "# Inhoud"), (72, "1. Inleiding 2"), (72, "2. Uitgangssituatie 3"),
+           (72, "3. Prioriteiten 5"), (90, "3.1 Woninginbraken en fietsdiefstal 5"), (90, "3.2 Drugsoverlast 6"),
+           (72, "4. Overige thema's 7"), (90, "4.1 Veilig uitgaan 7"),
+           (90, "4.2 Evenementen, crisisbeheersing en de samenwerking met de"), (90, "veiligheidsregio 8"),
+           (72, "5. Financiën 9")]
+    body = [(72, "# 1 Inleiding"), (72, "Dit plan beschrijft hoe de gemeente de komende vier jaar aan veiligheid werkt.")]
+    items = find_in_pdf(tmp_path, [toc, body])
+    assert sorted(texts(items)) == ["Drugsoverlast", "Woninginbraken en fietsdiefstal"]
+    assert texts(items, "overig_thema") == ["Veilig uitgaan",
+                                            "Evenementen, crisisbeheersing en de samenwerking met de veiligheidsregio"]
+
+
+ADDED_AFTER_THE_LIST = """2 Onze keuzes
+
+Voor deze periode heeft de raad de volgende prioriteiten vastgesteld:
+• Woninginbraken
+• Drugsoverlast in het centrum
+• Veilig verkeer rond scholen
+
+{sentence} Over de uitvoering rapporteert de burgemeester elk jaar aan de raad.
+"""
+
+
+def test_an_enumeration_that_adds_attention_after_the_chosen_list_is_the_second_tier():
+    items = find(ADDED_AFTER_THE_LIST.format(
+        sentence="Daarnaast is er extra aandacht voor fietsdiefstal, huiselijk geweld en de veiligheid van ouderen."))
+    assert texts(items) == ["Woninginbraken", "Drugsoverlast in het centrum", "Veilig verkeer rond scholen"]
+    assert texts(items, "overig_thema") == ["fietsdiefstal", "huiselijk geweld", "de veiligheid van ouderen"]
+
+
+def test_an_addition_that_calls_itself_a_priority_is_not_the_second_tier():
+    items = find(ADDED_AFTER_THE_LIST.format(
+        sentence="Daarnaast gaat extra aandacht naar twee nieuwe speerpunten: fietsdiefstal en huiselijk geweld."))
+    assert texts(items, "overig_thema") == []
+    assert texts(items)[:3] == ["Woninginbraken", "Drugsoverlast in het centrum", "Veilig verkeer rond scholen"]

@@ -877,3 +877,51 @@ def test_an_addition_that_calls_itself_a_priority_is_not_the_second_tier():
         sentence="Daarnaast gaat extra aandacht naar twee nieuwe speerpunten: fietsdiefstal en huiselijk geweld."))
     assert texts(items, "overig_thema") == []
     assert texts(items)[:3] == ["Woninginbraken", "Drugsoverlast in het centrum", "Veilig verkeer rond scholen"]
+
+
+def test_reviewed_speerpunten_become_labelled_candidate_lists_for_the_scorer(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    from ivpcorpus.review import speerpunt_corrections_path
+    from ivpcorpus.speerpunten.corrections import SPEERPUNT_CORRECTION_COLUMNS
+    from ivpcorpus.store import Store, atomic_write_csv
+
+    plans = {"kept": "Onze speerpunten zijn:\n• Woninginbraken\n• Drugsoverlast\n",
+             "emptied": "Onze speerpunten zijn:\n• Het nieuwe gemeentehuis\n• De begroting van volgend jaar\n",
+             "untouched": "Onze speerpunten zijn:\n• Cybercrime\n• Veilig uitgaan\n"}
+    documents = documents_for(*plans)
+    blocks = pd.concat([blocks_from_text(d, t) for d, t in plans.items()], ignore_index=True)
+    found = find_speerpunten(documents, blocks).items
+    ids = found.set_index("text")["item_id"]
+    out = tmp_path / "run"
+    for name, table in (("documents", documents), ("blocks", blocks), ("speerpunten", found)):
+        Store(out).write(name, table)
+
+    def decision(doc, action, text, item=None):
+        return {"doc_id": doc, "action": action, "item_id": item or item_id(doc, "prioriteit", text),
+                "level": "prioriteit", "text": text, "page": "1", "reviewer": "r", "reviewed_at": "2026-01-01T00:00:00",
+                "note": "", "source_file": "blad.xlsx"}
+
+    history = pd.DataFrame([decision("kept", "verwijderen", "Drugsoverlast", ids["Drugsoverlast"]),
+                            decision("kept", "toevoegen", "Jeugdoverlast"),
+                            decision("emptied", "verwijderen", "Het nieuwe gemeentehuis", ids["Het nieuwe gemeentehuis"]),
+                            decision("emptied", "verwijderen", "De begroting van volgend jaar",
+                                     ids["De begroting van volgend jaar"])], columns=SPEERPUNT_CORRECTION_COLUMNS)
+    speerpunt_corrections_path(out).parent.mkdir(parents=True)
+    atomic_write_csv(speerpunt_corrections_path(out), history)
+
+    script = Path(__file__).resolve().parents[1] / "training" / "speerpunten" / "train_scorer.py"
+    spec = importlib.util.spec_from_file_location("train_scorer", script)
+    train_scorer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(train_scorer)
+    gold, docs, review_blocks = train_scorer.review_material([out], set())
+    stated = {doc: sorted(part["text"].dropna()) for doc, part in gold.groupby("doc")}
+    assert stated == {"review/run/kept.pdf": ["Jeugdoverlast", "Woninginbraken"], "review/run/emptied.pdf": []}
+    assert set(gold["split"]) == {"review"} and set(docs["doc_id"]) == {"kept", "emptied"}
+    rows, _ = train_scorer.list_rows(gold, docs, review_blocks)
+    labels = {row["doc"]: row["label"] for row in rows if row["form_list"]}
+    assert labels == {"review/run/kept.pdf": 1, "review/run/emptied.pdf": 0}  # the emptied plan's list: a negative
+    # a reviewed file that is itself a dev file is labelled by the dev gold only
+    gold, docs, _ = train_scorer.review_material([out], {"emptied"})
+    assert set(docs["doc_id"]) == {"kept"} and set(gold["doc"]) == {"review/run/kept.pdf"}

@@ -5,11 +5,18 @@ secondary/ as HTML under neutral names and rendered into PDFs between filler cha
 shares vocabulary with nothing real, but shows every layout). A candidate list is positive
 when at least half of its items match the plan's gold items of its level.
 
+With --corrections OUT_DIR (repeatable), the plans a person reviewed in a run's review sheet
+(OUT_DIR/review/speerpunt_corrections.csv: "geen speerpunt", an added missed item) are training
+material too: after the decisions a plan states its remaining items, and its candidate lists are
+labelled against them like the dev plans'. They train every fold and the final scorer; the
+leave-one-plan-out figures and the thresholds stay on `tune`. A reviewed document that is itself
+a dev file (same doc_id) is left out: the dev gold labels it, and a check plan must never train.
+
 Prints leave-one-plan-out figures on `tune` (the scorer refitted without the plan, thresholds
 chosen on the other plans' out-of-fold scores) and, with --check, the frozen scorer's figures
 on `check`.
 
-    .venv/bin/python training/speerpunten/train_scorer.py [--check] [--work DIR]
+    .venv/bin/python training/speerpunten/train_scorer.py [--check] [--work DIR] [--corrections OUT_DIR ...]
 """
 
 from __future__ import annotations
@@ -36,6 +43,8 @@ from ivpcorpus.speerpunten.units import units_of
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_WEIGHT = 0.5
+# A person's decisions on a real plan weigh like the dev gold.
+REVIEW_WEIGHT = 1.0
 THRESHOLDS = np.round(np.arange(0.1, 0.91, 0.05), 2)
 
 
@@ -62,6 +71,34 @@ def material(work: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return result
 
 
+def review_material(out_dirs: list[Path], dev_doc_ids: set[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(gold, documents, blocks) of the plans a person reviewed in the runs in `out_dirs`, under
+    names of their own ("review/<run>/<file>"), in the shape `material` returns."""
+    from ivpcorpus.review import load_speerpunt_corrections
+    from ivpcorpus.speerpunten.corrections import reviewed_gold
+    from ivpcorpus.store import Store
+
+    golds, documents, blocks, taken = [], [], [], set()
+    for out_dir in out_dirs:
+        store = Store(out_dir)
+        if not all(store.has(name) for name in ("documents", "blocks", "speerpunten")):
+            raise SystemExit(f"{out_dir}: geen volledige run (documents, blocks, speerpunten); draai eerst `ivpcorpus run`")
+        docs = store.read("documents")
+        docs = docs[~docs["doc_id"].isin(dev_doc_ids | taken)]  # a file in two runs: its first run's decisions
+        gold = reviewed_gold(store.read("speerpunten"), docs, load_speerpunt_corrections(out_dir))
+        name = {s: f"review/{Path(out_dir).name}/{s}" for s in gold["source_file"]}
+        golds.append(gold.assign(doc=gold["source_file"].map(name), plan=gold["source_file"].map(name),
+                                 source="review", split="review")[["doc", "level", "text", "plan", "source", "split"]])
+        docs = docs[docs["doc_id"].isin(gold["doc_id"])]
+        taken |= set(docs["doc_id"])
+        documents.append(docs.assign(source_file=docs["source_file"].map(name)))
+        all_blocks = store.read("blocks")
+        blocks.append(all_blocks[all_blocks["doc_id"].isin(docs["doc_id"])])
+    if not golds:
+        return pd.DataFrame(columns=["doc", "level", "text", "plan", "source", "split"]), pd.DataFrame(), pd.DataFrame()
+    return pd.concat(golds, ignore_index=True), pd.concat(documents, ignore_index=True), pd.concat(blocks, ignore_index=True)
+
+
 def list_rows(gold: pd.DataFrame, documents: pd.DataFrame, blocks: pd.DataFrame) -> tuple[list[dict], dict]:
     """One row per candidate list (features, label, plan, split) and the plans' (Plan, lists)."""
     cues, vocabulary = load_cues(), Vocabulary.from_knowledge()
@@ -84,7 +121,7 @@ def list_rows(gold: pd.DataFrame, documents: pd.DataFrame, blocks: pd.DataFrame)
 
 
 def fit(table: pd.DataFrame, names: list[str]) -> ListScorer:
-    weight = np.where(table["split"] == "demo", DEMO_WEIGHT, 1.0)
+    weight = np.select([table["split"] == "demo", table["split"] == "review"], [DEMO_WEIGHT, REVIEW_WEIGHT], 1.0)
     return ListScorer(C=0.5).fit(table[names].to_numpy(float), table["label"].to_numpy(), names, sample_weight=weight)
 
 
@@ -132,12 +169,21 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="also score the frozen scorer on the check split")
     parser.add_argument("--errors", action="store_true", help="print the plans the leave-one-plan-out decision gets wrong")
     parser.add_argument("--out", type=Path, default=REPO / "src" / "ivpcorpus" / SCORER_PATH)
+    parser.add_argument("--corrections", type=Path, action="append", default=[], metavar="OUT_DIR",
+                        help="a run whose reviewed speerpunten (OUT_DIR/review/speerpunt_corrections.csv) train too")
     args = parser.parse_args()
     gold, documents, blocks = material(args.work)
+    if args.corrections:
+        review_gold, review_documents, review_blocks = review_material(args.corrections, set(documents["doc_id"]))
+        print(f"reviewed plans from {len(args.corrections)} run(s): {review_gold['doc'].nunique()}", file=sys.stderr)
+        if len(review_gold):
+            gold = pd.concat([gold, review_gold], ignore_index=True)
+            documents = pd.concat([documents, review_documents], ignore_index=True)
+            blocks = pd.concat([blocks, review_blocks], ignore_index=True)
     rows, plans = list_rows(gold, documents, blocks)
     table = pd.DataFrame(rows)
     names = [c for c in table.columns if c not in ("doc", "list", "plan", "split", "label")]
-    train = table[table["split"].isin(["tune", "demo"])]
+    train = table[table["split"].isin(["tune", "demo", "review"])]
     print(f"candidate lists: {len(table)} ({int(table['label'].sum())} positive); training on {len(train)} "
           f"from {train['plan'].nunique()} plans", file=sys.stderr)
 
@@ -168,6 +214,7 @@ def main() -> None:
     final.thresholds_ = thresholds
     final.provenance_ = {"trained": datetime.date.today().isoformat(), "tune_plans": int(train.loc[train["split"] == "tune", "plan"].nunique()),
                          "demo_plans": int(train.loc[train["split"] == "demo", "plan"].nunique()),
+                         "reviewed_plans": int(train.loc[train["split"] == "review", "plan"].nunique()),
                          "lists": int(len(train)), "positive_lists": int(train["label"].sum()), "demo_weight": DEMO_WEIGHT}
     args.out.write_text(final.to_json() + "\n", encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)

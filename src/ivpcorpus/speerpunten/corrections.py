@@ -57,3 +57,29 @@ def apply_speerpunt_corrections(items: pd.DataFrame, findings: pd.DataFrame, doc
             findings.loc[i, "status"] = REVIEWED
             findings.loc[i, "finding"] = f"{row['finding']}; beoordeeld door een persoon"
     return schemas.validate("speerpunten", corrected), findings
+
+
+def reviewed_gold(items: pd.DataFrame, documents: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
+    """The plans a person decided on, as gold for training the list scorer: rows (doc_id,
+    source_file, level, text). After the decisions a plan states its remaining items: a found item
+    the person left stands, one marked "geen speerpunt" does not, an added one does. A reviewed
+    plan left without items states none (one row with level and text None), so that its
+    candidate lists are learned as negatives. Plans nobody decided on are not gold."""
+    columns = ["doc_id", "source_file", "level", "text"]
+    if history is None or not len(history):
+        return pd.DataFrame(columns=columns)
+    reviewed = set(latest_speerpunt_corrections(history)["doc_id"]) & set(documents["doc_id"])
+    # applying again is harmless: a stored table may already hold the decisions of earlier runs
+    corrected, _ = apply_speerpunt_corrections(items, _no_findings(), documents, history)
+    rows = []
+    for doc in documents[documents["doc_id"].isin(reviewed)].itertuples():
+        stated = corrected[corrected["doc_id"] == doc.doc_id]
+        rows += [{"doc_id": doc.doc_id, "source_file": doc.source_file, "level": level, "text": text}
+                 for level, text in zip(stated["level"], stated["text"])] or \
+            [{"doc_id": doc.doc_id, "source_file": doc.source_file, "level": None, "text": None}]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _no_findings() -> pd.DataFrame:
+    return pd.DataFrame(columns=["doc_id", "source_file", "status", "n_prioriteit", "n_overig_thema", "confidence",
+                                 "finding"])

@@ -925,3 +925,16 @@ def test_reviewed_speerpunten_become_labelled_candidate_lists_for_the_scorer(tmp
     # a reviewed file that is itself a dev file is labelled by the dev gold only
     gold, docs, _ = train_scorer.review_material([out], {"emptied"})
     assert set(docs["doc_id"]) == {"kept"} and set(gold["doc"]) == {"review/run/kept.pdf"}
+
+
+def test_an_item_phrased_as_a_clause_before_the_last_item_keeps_its_verb():
+    # "weerbaar zijn ..." is an item: the 'en' of the last item only comes after its verb
+    assert texts(find("""1 Inleiding
+
+De gemeente kiest voor de volgende speerpunten: veilig uitgaan (horeca, evenementen), veilig verkeer (scholen, fietsers), weerbaar zijn tegen ondermijning (vastgoed, loodsen) en digitaal veilig (oplichting, hacken). Het plan loopt vier jaar.
+""")) == ["veilig uitgaan", "veilig verkeer", "weerbaar zijn tegen ondermijning", "digitaal veilig"]
+    # a clause after the last item is still cut, also when it holds an 'en' of its own
+    assert texts(find("""1 Inleiding
+
+Onze speerpunten zijn: fietsdiefstal, drugsoverlast en woninginbraken worden samen met politie en OM aangepakt.
+""")) == ["fietsdiefstal", "drugsoverlast", "woninginbraken"]

@@ -88,7 +88,8 @@ def decide(lists: list[CandidateList], units: list[Unit], cues: Cues, scorer: Li
     priorities = _chosen(lists, PRIORITEIT, scorer.thresholds_[PRIORITEIT])
     second = _chosen(lists, OVERIG, scorer.thresholds_[OVERIG])
     if priorities:
-        second += _additions(lists, priorities[0], units, cues, scorer.thresholds_[OVERIG])
+        # an addition is judged as what it was proposed as: a list that would count as priorities
+        second += _additions(lists, priorities[0], units, cues, scorer.thresholds_[PRIORITEIT])
     candidates = [item for c in priorities for item in _scored(c)]
     if priorities:
         # the repeats only confirm the chosen list's items (page, evidence), they add none

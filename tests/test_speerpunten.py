@@ -739,3 +739,202 @@ def test_numbers_left_over_from_a_numbering_are_not_items():
 De prioriteiten voor deze periode zijn 2.1, 3.1 en 4.2.
 """)) == []
 
+
+
+# Bulleted lists that nothing announces: a plan describes its field, its tasks or its partners in
+# such lists long before (or without) choosing priorities.
+UNANNOUNCED_LISTS = {
+    "themes_described": """1 Inleiding
+
+Integrale veiligheid is een breed begrip. Het gaat om alles wat inwoners en ondernemers raakt in hun veiligheid.
+
+• Veilige woon- en leefomgeving
+• Jeugd en veiligheid
+• Fysieke veiligheid
+• Ondermijning
+
+Dit plan is in nauwe samenwerking met de partners opgesteld.
+""",
+    "tasks": """2 Rol van de gemeente
+
+De gemeente heeft een regierol bij de aanpak van overlast en criminaliteit.
+
+• Toezicht en handhaving in de openbare ruimte
+• Aanpak van woonoverlast en burenruzies
+• Cameratoezicht in het centrum
+• Preventie van woninginbraken
+""",
+    "partners": """1 Inleiding
+
+Dit plan is opgesteld samen met onze partners in de veiligheidsketen.
+
+• De politie en het Openbaar Ministerie
+• De veiligheidsregio en de brandweer
+• Woningcorporaties en welzijnswerk
+• Bureau Halt en jongerenwerk
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNANNOUNCED_LISTS))
+def test_an_unannounced_list_is_never_the_priorities_on_its_own_but_goes_to_review(name):
+    text = UNANNOUNCED_LISTS[name]
+    result = find_speerpunten(documents_for("plan"), blocks_from_text("plan", text))
+    finding = result.findings.iloc[0]
+    assert result.items.empty
+    assert finding["status"] == "onzeker" and "zonder aankondiging" in finding["finding"]
+    bullets = [line[2:] for line in text.splitlines() if line.startswith("• ")]
+    assert result.to_review["text"].tolist() == bullets
+
+
+def test_an_unannounced_list_counts_with_priority_words_above_or_before_it():
+    under_heading = """3 Onze speerpunten
+
+3.1 Overzicht
+
+• Ondermijning
+• Jeugd en veiligheid
+• Veilige woon- en leefomgeving
+"""
+    # the sentence that names the priorities is the region's, the list follows without a colon
+    after_paragraph = """Veiligheid in de regio
+
+De burgemeesters van de eenheid en het Openbaar Ministerie hebben samen gekozen aan welke prioriteiten zij de komende vier jaar werken. Wij sluiten daarbij aan
+
+• Ondermijning en georganiseerde criminaliteit
+• Cybercrime
+• Zorg en veiligheid
+"""
+    assert texts(find(under_heading)) == ["Ondermijning", "Jeugd en veiligheid", "Veilige woon- en leefomgeving"]
+    assert texts(find(after_paragraph)) == ["Ondermijning en georganiseerde criminaliteit", "Cybercrime",
+                                            "Zorg en veiligheid"]
+
+
+def test_priority_words_near_an_unannounced_list_of_partners_do_not_make_it_the_priorities():
+    text = """2 Totstandkoming van de prioriteiten
+
+Bij het bepalen van de prioriteiten hebben veel organisaties meegedacht
+
+• De politie en het Openbaar Ministerie
+• Woningcorporaties en welzijnswerk
+• Ondernemersvereniging en scholen
+"""
+    result = find_speerpunten(documents_for("plan"), blocks_from_text("plan", text))
+    assert result.items.empty and result.findings.iloc[0]["status"] in ("onzeker", "geen")
+
+
+def test_the_dev_report_counts_documents_without_priorities_that_get_some():
+    from ivpcorpus.evaluate_speerpunten import report_without_priorities, without_priorities
+
+    gold = pd.DataFrame([
+        {"doc": "a.html", "level": "prioriteit", "text": "Ondermijning", "split": "tune", "source": "texts"},
+        {"doc": "b.html", "level": None, "text": None, "split": "tune", "source": "texts"},
+        {"doc": "c.html", "level": None, "text": None, "split": "tune", "source": "texts"},
+        {"doc": "d.pdf", "level": None, "text": None, "split": "check", "source": "texts-pdf"},
+    ])
+    items = pd.DataFrame([{"source_file": "a.html", "level": "prioriteit", "text": "Ondermijning"},
+                          {"source_file": "c.html", "level": "prioriteit", "text": "Cameratoezicht"},
+                          {"source_file": "d.pdf", "level": "overig_thema", "text": "Evenementen"}])
+    table = without_priorities(items, gold).set_index(["split", "source"])
+    assert table.loc[("tune", "texts"), ["documents", "with_items"]].tolist() == [2, 1]
+    assert table.loc[("check", "texts-pdf"), "with_items"] == 0  # a second-tier item is not a priority
+    assert "1 van 2 (c.html)" in report_without_priorities(without_priorities(items, gold))
+
+
+def test_a_table_of_contents_entry_wrapped_onto_a_second_line_is_one_entry(tmp_path):
+    toc = [(72, "# Inhoud"), (72, "1. Inleiding 2"), (72, "2. Uitgangssituatie 3"),
+           (72, "3. Prioriteiten 5"), (90, "3.1 Woninginbraken en fietsdiefstal 5"), (90, "3.2 Drugsoverlast 6"),
+           (72, "4. Overige thema's 7"), (90, "4.1 Veilig uitgaan 7"),
+           (90, "4.2 Evenementen, crisisbeheersing en de samenwerking met de"), (90, "veiligheidsregio 8"),
+           (72, "5. Financiën 9")]
+    body = [(72, "# 1 Inleiding"), (72, "Dit plan beschrijft hoe de gemeente de komende vier jaar aan veiligheid werkt.")]
+    items = find_in_pdf(tmp_path, [toc, body])
+    assert sorted(texts(items)) == ["Drugsoverlast", "Woninginbraken en fietsdiefstal"]
+    assert texts(items, "overig_thema") == ["Veilig uitgaan",
+                                            "Evenementen, crisisbeheersing en de samenwerking met de veiligheidsregio"]
+
+
+ADDED_AFTER_THE_LIST = """2 Onze keuzes
+
+Voor deze periode heeft de raad de volgende prioriteiten vastgesteld:
+• Woninginbraken
+• Drugsoverlast in het centrum
+• Veilig verkeer rond scholen
+
+{sentence} Over de uitvoering rapporteert de burgemeester elk jaar aan de raad.
+"""
+
+
+def test_an_enumeration_that_adds_attention_after_the_chosen_list_is_the_second_tier():
+    items = find(ADDED_AFTER_THE_LIST.format(
+        sentence="Daarnaast is er extra aandacht voor fietsdiefstal, huiselijk geweld en de veiligheid van ouderen."))
+    assert texts(items) == ["Woninginbraken", "Drugsoverlast in het centrum", "Veilig verkeer rond scholen"]
+    assert texts(items, "overig_thema") == ["fietsdiefstal", "huiselijk geweld", "de veiligheid van ouderen"]
+
+
+def test_an_addition_that_calls_itself_a_priority_is_not_the_second_tier():
+    items = find(ADDED_AFTER_THE_LIST.format(
+        sentence="Daarnaast gaat extra aandacht naar twee nieuwe speerpunten: fietsdiefstal en huiselijk geweld."))
+    assert texts(items, "overig_thema") == []
+    assert texts(items)[:3] == ["Woninginbraken", "Drugsoverlast in het centrum", "Veilig verkeer rond scholen"]
+
+
+def test_reviewed_speerpunten_become_labelled_candidate_lists_for_the_scorer(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    from ivpcorpus.review import speerpunt_corrections_path
+    from ivpcorpus.speerpunten.corrections import SPEERPUNT_CORRECTION_COLUMNS
+    from ivpcorpus.store import Store, atomic_write_csv
+
+    plans = {"kept": "Onze speerpunten zijn:\n• Woninginbraken\n• Drugsoverlast\n",
+             "emptied": "Onze speerpunten zijn:\n• Het nieuwe gemeentehuis\n• De begroting van volgend jaar\n",
+             "untouched": "Onze speerpunten zijn:\n• Cybercrime\n• Veilig uitgaan\n"}
+    documents = documents_for(*plans)
+    blocks = pd.concat([blocks_from_text(d, t) for d, t in plans.items()], ignore_index=True)
+    found = find_speerpunten(documents, blocks).items
+    ids = found.set_index("text")["item_id"]
+    out = tmp_path / "run"
+    for name, table in (("documents", documents), ("blocks", blocks), ("speerpunten", found)):
+        Store(out).write(name, table)
+
+    def decision(doc, action, text, item=None):
+        return {"doc_id": doc, "action": action, "item_id": item or item_id(doc, "prioriteit", text),
+                "level": "prioriteit", "text": text, "page": "1", "reviewer": "r", "reviewed_at": "2026-01-01T00:00:00",
+                "note": "", "source_file": "blad.xlsx"}
+
+    history = pd.DataFrame([decision("kept", "verwijderen", "Drugsoverlast", ids["Drugsoverlast"]),
+                            decision("kept", "toevoegen", "Jeugdoverlast"),
+                            decision("emptied", "verwijderen", "Het nieuwe gemeentehuis", ids["Het nieuwe gemeentehuis"]),
+                            decision("emptied", "verwijderen", "De begroting van volgend jaar",
+                                     ids["De begroting van volgend jaar"])], columns=SPEERPUNT_CORRECTION_COLUMNS)
+    speerpunt_corrections_path(out).parent.mkdir(parents=True)
+    atomic_write_csv(speerpunt_corrections_path(out), history)
+
+    script = Path(__file__).resolve().parents[1] / "training" / "speerpunten" / "train_scorer.py"
+    spec = importlib.util.spec_from_file_location("train_scorer", script)
+    train_scorer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(train_scorer)
+    gold, docs, review_blocks = train_scorer.review_material([out], set())
+    stated = {doc: sorted(part["text"].dropna()) for doc, part in gold.groupby("doc")}
+    assert stated == {"review/run/kept.pdf": ["Jeugdoverlast", "Woninginbraken"], "review/run/emptied.pdf": []}
+    assert set(gold["split"]) == {"review"} and set(docs["doc_id"]) == {"kept", "emptied"}
+    rows, _ = train_scorer.list_rows(gold, docs, review_blocks)
+    labels = {row["doc"]: row["label"] for row in rows if row["form_list"]}
+    assert labels == {"review/run/kept.pdf": 1, "review/run/emptied.pdf": 0}  # the emptied plan's list: a negative
+    # a reviewed file that is itself a dev file is labelled by the dev gold only
+    gold, docs, _ = train_scorer.review_material([out], {"emptied"})
+    assert set(docs["doc_id"]) == {"kept"} and set(gold["doc"]) == {"review/run/kept.pdf"}
+
+
+def test_an_item_phrased_as_a_clause_before_the_last_item_keeps_its_verb():
+    # "weerbaar zijn ..." is an item: the 'en' of the last item only comes after its verb
+    assert texts(find("""1 Inleiding
+
+De gemeente kiest voor de volgende speerpunten: veilig uitgaan (horeca, evenementen), veilig verkeer (scholen, fietsers), weerbaar zijn tegen ondermijning (vastgoed, loodsen) en digitaal veilig (oplichting, hacken). Het plan loopt vier jaar.
+""")) == ["veilig uitgaan", "veilig verkeer", "weerbaar zijn tegen ondermijning", "digitaal veilig"]
+    # a clause after the last item is still cut, also when it holds an 'en' of its own
+    assert texts(find("""1 Inleiding
+
+Onze speerpunten zijn: fietsdiefstal, drugsoverlast en woninginbraken worden samen met politie en OM aangepakt.
+""")) == ["fietsdiefstal", "drugsoverlast", "woninginbraken"]

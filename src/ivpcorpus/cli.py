@@ -208,6 +208,7 @@ def evaluate_speerpunten(
             documents, blocks = evaluation.extract_gold_documents(gold_items, Path(work), workers=2)
             items = find_speerpunten(documents, blocks).items
         typer.echo(evaluation.report_by_split(evaluation.score_by_split(items, gold_items)))
+        typer.echo(evaluation.report_without_priorities(evaluation.without_priorities(items, gold_items)))
         return
     gold_items = evaluation.load_gold(gold)
     if store is not None:

@@ -194,3 +194,26 @@ def report_by_split(table: pd.DataFrame) -> str:
         lines.append(f"{row.split:<6} {row.source:<10} {row.plans:>7} {row.level:<14} {row.n_found:>8} {row.n_gold:>5} "
                      f"{row.n_matched:>6} {row.precision:>9.2f} {row.recall:>7.2f} {row.f1:>6.2f}")
     return "\n".join(lines)
+
+
+def without_priorities(items: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """Per (split, source): the documents whose gold has no priorities (the excerpts that end
+    before them) and how many of them get priorities anyway; a finder must give them none."""
+    has = set(gold.loc[gold["level"] == PRIORITEIT, "doc"])
+    found = set(items.loc[items["level"] == PRIORITEIT, "source_file"])
+    rows = []
+    for (split_name, source), part in gold.groupby(["split", "source"], sort=False):
+        empty = sorted(set(part["doc"]) - has)
+        if empty:
+            rows.append({"split": split_name, "source": source, "documents": len(empty),
+                         "with_items": sum(doc in found for doc in empty),
+                         "docs": [doc for doc in empty if doc in found]})
+    return pd.DataFrame(rows, columns=["split", "source", "documents", "with_items", "docs"])
+
+
+def report_without_priorities(table: pd.DataFrame) -> str:
+    lines = ["documenten zonder prioriteiten die er toch krijgen:"]
+    for row in table.itertuples():
+        shown = f" ({', '.join(row.docs)})" if row.docs else ""
+        lines.append(f"  {row.split:<6} {row.source:<14} {row.with_items} van {row.documents}{shown}")
+    return "\n".join(lines)

@@ -138,6 +138,9 @@ class CandidateList:
     announcement: str = ""
     items: list[Candidate] = field(default_factory=list)
     score: float = 0.0   # set by the scorer: probability that this is the plan's list of `level`
+    # set by `scoring.mark_review_only`: a list nothing announces and nothing supports is never
+    # the plan's list on its own; at best it is offered for review
+    review_only: bool = False
     max_words: int = MAX_ITEM_WORDS
 
     def add(self, text: str, context: str, unit: Unit, evidence: str, in_body: bool = True) -> None:

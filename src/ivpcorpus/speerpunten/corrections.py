@@ -108,3 +108,24 @@ def parse_speerpunt_corrections(sheet: pd.DataFrame, documents: pd.DataFrame, kn
     if problems:
         raise ReviewError("speerpunten niet geïmporteerd, niets opgeslagen:\n  " + "\n  ".join(problems))
     return pd.DataFrame(rows, columns=SPEERPUNT_CORRECTION_COLUMNS)
+
+
+def reviewed_gold(items: pd.DataFrame, documents: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
+    """The plans a person decided on, as gold for training the list scorer: rows (doc_id,
+    source_file, level, text). After the decisions a plan states its remaining items: a found item
+    the person left stands, one marked "geen speerpunt" does not, an added one does. A reviewed
+    plan left without items states none (one row with level and text None), so that its
+    candidate lists are learned as negatives. Plans nobody decided on are not gold."""
+    columns = ["doc_id", "source_file", "level", "text"]
+    if history is None or not len(history):
+        return pd.DataFrame(columns=columns)
+    reviewed = set(latest_speerpunt_corrections(history)["doc_id"]) & set(documents["doc_id"])
+    # applying again is harmless: a stored table may already hold the decisions of earlier runs
+    corrected, _ = apply_speerpunt_corrections(items, catalog.empty("speerpunt_findings"), documents, history)
+    rows = []
+    for doc in documents[documents["doc_id"].isin(reviewed)].itertuples():
+        stated = corrected[corrected["doc_id"] == doc.doc_id]
+        rows += [{"doc_id": doc.doc_id, "source_file": doc.source_file, "level": level, "text": text}
+                 for level, text in zip(stated["level"], stated["text"])] or \
+            [{"doc_id": doc.doc_id, "source_file": doc.source_file, "level": None, "text": None}]
+    return pd.DataFrame(rows, columns=columns)

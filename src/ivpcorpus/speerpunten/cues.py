@@ -40,6 +40,8 @@ class Cues:
     front_sections: re.Pattern
     besides: re.Pattern
     clause_start: re.Pattern
+    addition: re.Pattern
+    priority_nouns: re.Pattern
 
     def count_in(self, folded: str) -> int | None:
         """The number an announcement gives ('de vier prioriteiten', '5 speerpunten'), if any."""

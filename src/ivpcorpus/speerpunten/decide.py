@@ -48,7 +48,7 @@ def _chosen(lists: list[CandidateList], level: str, threshold: float) -> list[Ca
     the chapters, the table of contents): never two competing lists. The second tier is often
     named in several places (a list, then "Daarnaast blijven we aandacht besteden aan ..."): every
     second-tier list above the threshold counts."""
-    ranked = sorted((c for c in lists if c.level == level), key=lambda c: -c.score)
+    ranked = sorted((c for c in lists if c.level == level and not c.review_only), key=lambda c: -c.score)
     if not ranked or ranked[0].score < threshold:
         return []
     if level == OVERIG:
@@ -57,9 +57,40 @@ def _chosen(lists: list[CandidateList], level: str, threshold: float) -> list[Ca
     return [best] + [c for c in ranked[1:] if c.score >= threshold / 2 and (agrees(c, best) or agrees(best, c))]
 
 
+# An enumeration that adds to the chosen list stands at most this many units after its last item.
+ADDITION_DISTANCE = 3
+
+
+def _additions(lists: list[CandidateList], chosen: CandidateList, units: list[Unit], cues: Cues,
+               threshold: float) -> list[CandidateList]:
+    """Running sentences right after the chosen priority list that add themes to it ("Daarbij is
+    extra aandacht voor A, B en C."): the plan has named its priorities, so these are its second
+    tier. The scorer rates them high as priorities (their cue is one), but they never agree with
+    the chosen list. A sentence that calls them priorities ("Daarnaast is ook A een speerpunt")
+    adds a priority and stays one."""
+    position = {u.block_id: k for k, u in enumerate(units)}  # the last unit of a block
+    end = max((position.get(i.block_id, -1) for i in chosen.items if i.in_body), default=-1)
+    found = []
+    for c in lists:
+        if c is chosen or c.level != PRIORITEIT or c.form != "sentence" or c.review_only or c.score < threshold \
+                or agrees(c, chosen) or agrees(chosen, c) or not 0 < c.index - end <= ADDITION_DISTANCE:
+            continue
+        sentence = c.announcement.strip()
+        if cues.addition.match(sentence) and not cues.priority_nouns.search(sentence):
+            second = CandidateList(c.form, OVERIG, c.index, c.cue, c.prior, c.announcement, score=c.score)
+            second.items = [Candidate(OVERIG, i.text, i.context, i.page, i.block_id,
+                                      f"{i.evidence}; aanvulling op de gekozen prioriteiten", i.confidence, i.in_body)
+                            for i in c.items]
+            found.append(second)
+    return found
+
+
 def decide(lists: list[CandidateList], units: list[Unit], cues: Cues, scorer: ListScorer) -> Decision:
     priorities = _chosen(lists, PRIORITEIT, scorer.thresholds_[PRIORITEIT])
     second = _chosen(lists, OVERIG, scorer.thresholds_[OVERIG])
+    if priorities:
+        # an addition is judged as what it was proposed as: a list that would count as priorities
+        second += _additions(lists, priorities[0], units, cues, scorer.thresholds_[PRIORITEIT])
     candidates = [item for c in priorities for item in _scored(c)]
     if priorities:
         # the repeats only confirm the chosen list's items (page, evidence), they add none
@@ -89,7 +120,8 @@ def decide(lists: list[CandidateList], units: list[Unit], cues: Cues, scorer: Li
         return Decision(items, "niet_gelezen", "geen prioriteiten gevonden: geen tekst uit het document gelezen", 0.0, [])
     best = max((c for c in lists if c.level == PRIORITEIT), key=lambda c: c.score, default=None)
     if best is not None and best.score >= REVIEW_FLOOR:
-        return Decision(items, "onzeker", f"onzeker: geen duidelijke lijst; beste kandidaat ({len(best.items)} "
+        what = "een lijst zonder aankondiging" if best.review_only else "beste kandidaat"
+        return Decision(items, "onzeker", f"onzeker: geen duidelijke lijst; {what} ({len(best.items)} "
                         f"onderwerpen, score {best.score:.2f}) ter controle in het reviewblad" + second_text,
                         0.0, _scored(best))
     return Decision(items, "geen", "geen prioriteiten gevonden" + second_text, 0.0, [])

@@ -92,6 +92,22 @@ def _restore(text: str) -> str:
     return text.replace(_PROTECTED_COMMA, ",").replace(_PROTECTED_AND, "")
 
 
+_AND = re.compile(r"\s(?:en|of)\s")
+_TRAILING_PUNCTUATION = re.compile(r"\s*[;(].*$|[.!?]+$")
+
+
+def _without_trailing_clause(last: str, several: bool) -> str:
+    """The last part of an enumeration without the clause after its last item ('C zijn de
+    prioriteiten' -> 'C'). When the verb comes before the part's 'en' ('..., voorbereid zijn op
+    noodsituaties en altijd integer'), the last item has not come yet: the verb belongs to an item
+    phrased as a clause ('weerbaar zijn', 'zichtbaar aanwezig zijn'), and nothing is cut there."""
+    clause = _TRAILING_CLAUSE.search(last)
+    if clause and several and clause.group(0).lstrip()[:1].isalpha() and not _AND.search(last[:clause.start()] + " ") \
+            and _AND.search(last[clause.start():]):
+        return _TRAILING_PUNCTUATION.sub("", last).strip()
+    return _TRAILING_CLAUSE.sub("", last).strip()
+
+
 _INLINE_NUMBER = re.compile(r"(?:^|\s)\(?\d{1,2}[.)]\s+")
 
 
@@ -107,7 +123,7 @@ def _enumeration_items(enumeration: str, pairs: frozenset[str]) -> list[str]:
     parts = [p.strip() for p in protected.replace(";", ",").split(",") if p.strip()]
     if not parts:
         return []
-    parts[-1] = _TRAILING_CLAUSE.sub("", re.sub(r"^(en|of)\s+", "", parts[-1])).strip()
+    parts[-1] = _without_trailing_clause(re.sub(r"^(en|of)\s+", "", parts[-1]), several=len(parts) > 1)
     last = _split_last_and(parts[-1], pairs, only_part=len(parts) == 1)
     return [_restore(re.sub(r"^(en|of)\s+", "", p).strip(" .;:")) for p in parts[:-1] + last]
 

@@ -30,6 +30,9 @@ CUE_NAMES = ("intro", "paragraph", "weak", "heading", "header", "sentence", "pre
 # Two candidate lists agree on an item when their folded words agree this much.
 AGREEMENT_SIMILARITY = 85
 SCORER_PATH = "data/speerpunten/scorer.json"
+# An unannounced list counts only when at least this share of its items names a codebook theme
+# (and priority words stand near it, see `needs_review`).
+UNANNOUNCED_THEME_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,33 @@ def load_scorer(path: str | None = None) -> ListScorer:
     return ListScorer.from_json(text)
 
 
+def needs_review(candidate: CandidateList, plan: Plan, vocabulary: Vocabulary) -> bool:
+    """An unannounced list or table (cue "none") is a plan's priorities only with support: its
+    items mostly name codebook themes, and priority words stand in the text just before it or in
+    a heading above it. Without that it is any bulleted list of a plan (actions, partners, legal
+    tasks, the council's decision): the scorer's shape and theme features alone cannot tell, and
+    an excerpt that states no priorities must not get any. Such a list stays a candidate for the
+    review sheet."""
+    if candidate.form not in ("list", "table") or candidate.cue != "none" or not candidate.items:
+        return False
+    themes = float(np.mean([vocabulary.theme_hit(c.text) for c in candidate.items]))
+    if themes < UNANNOUNCED_THEME_SHARE:
+        return True
+    cues = plan.cues
+    before = plan.units[candidate.index] if candidate.index < len(plan.units) else None
+    nearby = [before.text] if before is not None and before.kind in ("paragraph", "heading") \
+        and before.block_id < candidate.items[0].block_id else []
+    nearby += plan.section_titles(candidate.index) if candidate.index < len(plan.units) else []
+    return not any(cues.priority.search(fold(text)) and not cues.second_tier.search(fold(text)) for text in nearby)
+
+
+def mark_review_only(lists: list[CandidateList], plan: Plan, vocabulary: Vocabulary) -> None:
+    for candidate in lists:
+        candidate.review_only = needs_review(candidate, plan, vocabulary)
+
+
 def score_lists(lists: list[CandidateList], plan: Plan, scorer: ListScorer, vocabulary: Vocabulary) -> None:
-    """Set `score` on every candidate list of one plan."""
+    """Set `score` (and `review_only`) on every candidate list of one plan."""
+    mark_review_only(lists, plan, vocabulary)
     for candidate, p in zip(lists, scorer.score([features(c, plan, lists, vocabulary) for c in lists])):
         candidate.score = round(float(p), 3)

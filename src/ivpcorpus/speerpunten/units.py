@@ -177,9 +177,39 @@ def _without_leader(text: str) -> str:
     return _DOT_LEADER.sub(" ", text).strip()
 
 
+def _is_toc_line(unit: Unit) -> bool:
+    line = _without_leader(unit.raw)
+    return unit.kind in ("heading", "list_item", "paragraph") and len(line.split()) <= 16 \
+        and bool(_TOC_LINE.match(line)) and bool(_SECTION_NUMBER.match(line) or NUMBERED_PRIORITY.match(line))
+
+
+def _join_wrapped_toc_entries(units: list[Unit]) -> None:
+    """A long table-of-contents entry that a PDF wrapped onto a second line ("6.2 Maatschappelijk
+    ongenoegen, moderne" | "rampen en crises 15"): the first part has the number, the second the
+    page. Between two entries of the table of contents they are one entry again."""
+    joined: list[Unit] = []
+    index = 0
+    while index < len(units):
+        unit = units[index]
+        if 0 < index and index + 2 < len(units) and joined and _is_toc_line(joined[-1]) and _is_toc_line(units[index + 2]):
+            head, tail = _without_leader(unit.raw), _without_leader(units[index + 1].raw)
+            if _SECTION_NUMBER.match(head) and not _TOC_LINE.match(head) and len(head.split()) <= 12 \
+                    and not _SECTION_NUMBER.match(tail) and _TOC_LINE.match(tail) and len(tail.split()) <= 8:
+                glue = "" if head.endswith("-") and tail[:1].islower() else " "
+                raw = (head[:-1] if not glue else head) + glue + tail
+                joined.append(Unit(unit.block_id, unit.page, unit.kind, unit.level, raw, raw,
+                                   unit.marker_class, *heading_number(raw)[::2]))
+                index += 2
+                continue
+        joined.append(unit)
+        index += 1
+    units[:] = joined
+
+
 def _mark_toc(units: list[Unit]) -> None:
     """Table-of-contents entries become kind 'toc' (with depth and target page): they are
     evidence of structure, never the place where an item is stated."""
+    _join_wrapped_toc_entries(units)
     run: list[Unit] = []
 
     def close() -> None:

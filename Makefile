@@ -9,7 +9,7 @@ BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 DEMO_OUT ?= reports/demo
 
-.PHONY: demo test bench nlp-model bench-nlp bench-topics bench-classify bench-national evaluate demo-corpus clean
+.PHONY: demo test test-fast bench nlp-model bench-nlp bench-topics bench-classify bench-national evaluate demo-corpus clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ test: $(STAMP)  ## the test suite (installs Debian's chromium for the report's b
 
 nlp-model: $(STAMP)  ## train the Dutch spaCy pipeline on UD Dutch (1 core, ~30 min) into src/ivpcorpus/data/nlp_model
 	PY=$(BIN)/python sh training/nlp/train.sh
+
+test-fast: $(STAMP)  ## the suite without the tests marked slow (whole-pipeline runs, cluster, topic fits, PDF rendering): the edit loop
+	$(BIN)/python -m pytest -m "not slow"
 
 bench-nlp: $(STAMP)  ## scores on the UD Dutch test files + tokens/s on one core (converts ../shared UD Dutch first, ~10 s)
 	test -f training/nlp/corpus/test_lassysmall.spacy || $(BIN)/python training/nlp/convert.py --ud-dir ../shared/data/ud-dutch --out training/nlp/corpus

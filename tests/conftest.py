@@ -21,3 +21,11 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def repo_dir() -> Path:
     return REPO
+
+
+@pytest.fixture(scope="session")
+def shipped_classifier():
+    """The classifier trained on the shipped gold items (training takes seconds: once per session)."""
+    from ivpcorpus.classify import default_classifier
+
+    return default_classifier()

@@ -350,6 +350,7 @@ def test_stage_analyse_passes_the_shipped_evaluation(tmp_path):
     assert parts == ({"speerpunten", "labels", "calibration", "review"} if load_evaluation() else {"evaluation", "review"})
 
 
+@pytest.mark.slow
 def test_label_evaluation_trains_on_tune_and_scores_check(shared_dir):
     import json
 

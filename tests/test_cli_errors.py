@@ -76,15 +76,15 @@ def test_malformed_groups_csv(corpus, tmp_path, content, message):
 
 
 @pytest.fixture()
-def labelled_store(tmp_path):
-    from ivpcorpus.classify import default_classifier, label_speerpunten
+def labelled_store(tmp_path, shipped_classifier):
+    from ivpcorpus.classify import label_speerpunten
     from ivpcorpus.codebook import load_codebook
     from ivpcorpus.store import Store
 
     table = pd.DataFrame({"item_id": ["a-1", "a-2"], "doc_id": "a", "source_file": "ivp.pdf", "municipalities": "GM0363",
                           "period": "2023-2026", "level": "prioriteit", "text": ["Ondermijning", "Woninginbraken"],
                           "context": "", "page": [1, 2], "evidence": "", "confidence": 0.9})
-    Store(tmp_path).write("speerpunten", label_speerpunten(table, default_classifier(), load_codebook()))
+    Store(tmp_path).write("speerpunten", label_speerpunten(table, shipped_classifier, load_codebook()))
     return tmp_path
 
 

@@ -23,6 +23,8 @@ pytest.importorskip("distributed", reason="dask[distributed] is not installed (i
 
 from ivpcorpus.store import Store  # noqa: E402
 
+pytestmark = pytest.mark.slow  # real dask scheduler and workers, a run on the cluster
+
 DEMO = Path(__file__).resolve().parents[1] / "corpus" / "demo"
 PLANS = ["almelo_2023-2026.pdf", "IVP Almere 2023-2026.pdf", "amstelveen_2020-2023.pdf"]
 BIN = Path(sys.executable).parent

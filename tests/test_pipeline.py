@@ -14,6 +14,8 @@ from ivpcorpus import extract, pipeline
 from ivpcorpus.cli import app
 from ivpcorpus.pipeline import RunOptions, run
 
+pytestmark = pytest.mark.slow  # every test runs the whole pipeline on demo PDFs
+
 DEMO = Path(__file__).resolve().parents[1] / "corpus" / "demo"
 PLANS = ["almelo_2023-2026.pdf", "IVP Almere 2023-2026.pdf", "IVP Venlo 2022-2025.pdf", "IVP Lelystad 2020-2023.pdf"]
 

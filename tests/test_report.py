@@ -15,7 +15,7 @@ import pytest
 from markupsafe import escape
 from openpyxl import load_workbook
 
-from ivpcorpus.catalog import ANALYSIS_TABLES, TABLES
+from ivpcorpus.catalog import ANALYSIS_TABLES, TABLES, empty
 from ivpcorpus import analyse
 from ivpcorpus.codebook import load_codebook
 from ivpcorpus.registry import load_registry
@@ -35,7 +35,12 @@ def report_tables(shared_dir, plans: int | None = None, synthetic: bool = False,
                   evaluated: bool = True) -> dict[str, pd.DataFrame]:
     """Analysed tables of the real gold plans, with the shipped evaluation unless `evaluated` is False."""
     registry = load_registry()
-    inputs = gold_inputs(shared_dir / "dev" / "gold_items.csv", registry, plans=plans)
+    return hostile(gold_inputs(shared_dir / "dev" / "gold_items.csv", registry, plans=plans), registry, synthetic,
+                   evaluated)
+
+
+def hostile(inputs: dict[str, pd.DataFrame], registry, synthetic: bool, evaluated: bool) -> dict[str, pd.DataFrame]:
+    """The inputs with markup and a spreadsheet formula planted in plan text, analysed."""
     speerpunten = inputs["speerpunten"]
     speerpunten.loc[0, "text"] = SCRIPT
     speerpunten.loc[1, "evidence"] = FORMULA
@@ -43,6 +48,34 @@ def report_tables(shared_dir, plans: int | None = None, synthetic: bool = False,
     tables = analyse.analyse(inputs["documents"], speerpunten, inputs["blocks"], inputs["errors"], registry,
                              load_codebook(), synthetic=synthetic, evaluation=load_evaluation() if evaluated else None)
     return {**inputs, **tables}
+
+
+def made_up_tables() -> dict[str, pd.DataFrame]:
+    """Analysed tables of six made-up plans (real gemeenten, themes taken from the codebook in
+    turn), so the report's safety tests need no development data."""
+    registry, codebook = load_registry(), load_codebook()
+    towns = ["Amsterdam", "Utrecht", "Almere", "Zwolle", "Beesel", "Urk"]
+    themes = list(codebook.theme_ids)
+    documents, items, blocks = [], [], []
+    for i, town in enumerate(towns):
+        code = registry.lookup(town)[0].code
+        doc_id = f"plan{i}"
+        documents.append({"doc_id": doc_id, "source_file": f"{doc_id}.pdf", "path": f"{doc_id}.pdf", "sha256": "",
+                          "format": "pdf", "pages": 12, "title": f"Veiligheidsplan {town}", "municipalities": code,
+                          "period": "2023-2026", "status": "ok", "reason": ""})
+        blocks.append({"doc_id": doc_id, "block_id": 0, "page": 1, "kind": "paragraph", "level": 0,
+                       "text": "Wij werken samen met de politie en het RIEC."})
+        for j in range(4):
+            thema = themes[(3 * i + j) % len(themes)]
+            items.append({"item_id": f"{doc_id}-{j}", "doc_id": doc_id, "source_file": f"{doc_id}.pdf",
+                          "municipalities": code, "period": "2023-2026", "level": "prioriteit",
+                          "text": f"Speerpunt {j} van {town}", "context": "", "page": 2 + j, "evidence": "",
+                          "confidence": 0.9, "thema": thema, "also": "", "veld": codebook.veld_of(thema),
+                          "landelijke_prioriteiten": "", "label_confidence": 0.9, "top3": thema,
+                          "label_evidence": "", "label_source": "model"})
+    return hostile({"documents": pd.DataFrame(documents), "speerpunten": pd.DataFrame(items),
+                    "blocks": pd.DataFrame(blocks).assign(x0=0.0, top=0.0, x1=0.0, bottom=0.0, ocr=False),
+                    "errors": empty("errors")}, registry, synthetic=True, evaluated=True)
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +89,16 @@ def html_report(shared_dir, tmp_path_factory):
     return paths, tables
 
 
-def test_plan_text_is_escaped_and_nothing_external_is_loaded(html_report):
-    paths, _ = html_report
-    html = paths["html"].read_text(encoding="utf-8")
+@pytest.fixture(scope="module")
+def made_up_report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("made-up-report")
+    extra = Section("onderwerpen", "Onderwerpen in de plannen", paragraphs=["Een extra sectie <b>van een andere stap</b>."],
+                    tables=[ReportTable("Onderwerpen", pd.DataFrame({"Onderwerp": ["=1+1"], "Plannen": [3]}), sheet="topics")])
+    return write_report(made_up_tables(), out, synthetic=True, pdf=False, extra_sections=[extra])
+
+
+def test_plan_text_is_escaped_and_nothing_external_is_loaded(made_up_report):
+    html = made_up_report["html"].read_text(encoding="utf-8")
     assert "&lt;script&gt;document.title=&#34;gehackt&#34;&lt;/script&gt;" in html
     assert "&lt;/title&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in html  # in the signal quote of the annex
     # The one live script is the package's annex script, allowed by its hash and by nothing else.

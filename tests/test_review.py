@@ -23,7 +23,7 @@ TEXTS = ["Ondermijning", "Zorg en veiligheid", "Samen sterk tegen criminaliteit"
 
 
 @pytest.fixture()
-def out_dir(tmp_path):
+def out_dir(tmp_path, shipped_classifier):
     """A store with a labelled speerpunten table, as a run leaves it."""
     n = len(TEXTS)
     table = pd.DataFrame({
@@ -33,7 +33,7 @@ def out_dir(tmp_path):
         "context": ["De raad heeft de volgende zwaartepunten benoemd:\x0c", *[""] * (n - 1)],
         "page": list(range(1, n + 1)), "evidence": "", "confidence": 0.9,
     })
-    Store(tmp_path).write("speerpunten", label_speerpunten(table, default_classifier(), load_codebook()))
+    Store(tmp_path).write("speerpunten", label_speerpunten(table, shipped_classifier, load_codebook()))
     return tmp_path
 
 
@@ -153,6 +153,7 @@ def fill_speerpunten(xlsx, decide):
     book.save(xlsx)
 
 
+@pytest.mark.slow
 def test_speerpunten_review_removes_and_adds_items_on_every_later_run(tmp_path, monkeypatch):
     from ivpcorpus.review import import_speerpunt_review, read_speerpunten_sheet
     from ivpcorpus.speerpunten.decide import SURE_SCORE
@@ -195,6 +196,7 @@ def test_speerpunten_review_removes_and_adds_items_on_every_later_run(tmp_path, 
         assert quality["plans_speerpunten_reviewed"] == 1 and quality["plans_speerpunten_onzeker"] == 0
 
 
+@pytest.mark.slow
 def test_speerpunten_review_rejects_bad_rows_and_stores_nothing(tmp_path, monkeypatch):
     from ivpcorpus.review import import_speerpunt_review, load_speerpunt_corrections
 

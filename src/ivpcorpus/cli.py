@@ -64,16 +64,15 @@ def scan(
     """
     from tqdm import tqdm
 
-    from ivpcorpus.manifest import read_manifest
-    from ivpcorpus.manifest import scan as scan_corpus
+    from ivpcorpus.manifest import rescan
     from ivpcorpus.registry import load_registry
     from ivpcorpus.store import atomic_write_csv
 
+    manifest_path = manifest or corpus_dir / MANIFEST_CSV
     with user_errors():
         registry = load_registry().with_groups(groups) if groups else load_registry()
-        manifest_path = manifest or corpus_dir / MANIFEST_CSV
-        existing = read_manifest(manifest_path) if manifest_path.exists() else None
-    result = scan_corpus(corpus_dir, registry, existing, progress=lambda files: tqdm(files, desc="scannen", unit="doc"))
+        result = rescan(corpus_dir, registry, manifest_path,
+                        progress=lambda files: tqdm(files, desc="scannen", unit="doc"))
     atomic_write_csv(manifest_path, result)
     typer.echo(f"{len(result)} documenten in {manifest_path}")
     for row in result[result["status"] != "ok"].itertuples():

@@ -194,6 +194,13 @@ def scan(corpus_dir: Path, registry: Registry, existing: pd.DataFrame | None = N
     return manifest
 
 
+def rescan(corpus_dir: Path, registry: Registry, manifest_path: Path, progress=None) -> pd.DataFrame:
+    """The manifest of a corpus folder, keeping what the user filled in in `manifest_path` (when
+    it exists): what `ivpcorpus scan` writes for editing and the pipeline's first step both use."""
+    existing = read_manifest(manifest_path) if manifest_path.exists() else None
+    return scan(corpus_dir, registry, existing, progress=progress)
+
+
 def read_manifest(path: Path) -> pd.DataFrame:
     try:
         manifest = pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -30,7 +30,7 @@ from ivpcorpus import analyse, catalog, extract
 from ivpcorpus.catalog import empty, validate
 from ivpcorpus.codebook import Codebook, load_ccv_2020_shares, load_codebook
 from ivpcorpus.errors import InputError, per_document
-from ivpcorpus.manifest import find_documents, read_manifest, scan
+from ivpcorpus.manifest import find_documents, rescan
 from ivpcorpus.registry import Registry, load_registry
 from ivpcorpus.speerpunten import find_speerpunten
 from ivpcorpus.store import Store, atomic_write_csv, atomic_write_text, locked
@@ -86,6 +86,7 @@ class RunContext:
     cache_hits: int = 0
     cluster: object | None = None  # a dask.distributed Client when RunOptions.scheduler is set
     reused_stages: list[str] = field(default_factory=list)
+    corpus_has_ground_truth: bool = False  # a generated (synthetic) corpus: its generator left a ground truth
 
     @property
     def registry(self) -> Registry:
@@ -110,14 +111,12 @@ class RunContext:
 def stage_manifest(ctx: RunContext) -> None:
     """Use the user's manifest when there is one (their edits win); scan otherwise."""
     corpus = ctx.options.corpus_dir
-    user_manifest = ctx.options.manifest or corpus / catalog.MANIFEST_CSV
-    existing = read_manifest(user_manifest) if user_manifest.exists() else None
     documents = set(find_documents(corpus))
     ctx.ignored_files = sorted(str(p.relative_to(corpus)) for p in corpus.rglob("*")
                                if p.is_file() and p not in documents and p.name != catalog.MANIFEST_CSV
                                and not p.name.startswith("."))
-    manifest = scan(corpus, ctx.registry, existing,
-                    progress=lambda files: ctx.progress(files, desc="scannen", unit="doc"))
+    manifest = rescan(corpus, ctx.registry, ctx.options.manifest or corpus / catalog.MANIFEST_CSV,
+                      progress=lambda files: ctx.progress(files, desc="scannen", unit="doc"))
     atomic_write_csv(ctx.options.out_dir / catalog.MANIFEST_CSV, manifest)
     ctx.tables["manifest"] = manifest
 
@@ -246,9 +245,7 @@ def _documents_table(manifest: pd.DataFrame, results: dict[str, dict[str, pd.Dat
 def stage_analyse(ctx: RunContext) -> None:
     """National, group and alignment tables (analysis_*); needs speerpunten with codebook labels.
     The measured accuracy shipped in the package goes into analysis_reliability."""
-    corpus = ctx.options.corpus_dir
-    synthetic = ((corpus is not None and (corpus / GROUND_TRUTH).exists())
-                 or analyse.carries_synthetic_marker(ctx.tables["pages"]))
+    synthetic = ctx.corpus_has_ground_truth or analyse.carries_synthetic_marker(ctx.tables["pages"])
     reference = ctx.reference
     ctx.tables.update(analyse.analyse(
         ctx.tables["documents"], ctx.tables["speerpunten"], ctx.tables["blocks"], ctx.tables["errors"],
@@ -431,7 +428,9 @@ def run(options: RunOptions, only: Iterable[str] | None = None) -> RunContext:
     publish the store in OUT_DIR. A stage named in `only` always runs (it is never reused)."""
     chosen = selected_stages(only)
     check_options(options, chosen)
-    ctx = RunContext(options=options, store=Store(options.out_dir), reference=load_reference(options.groups_csv))
+    corpus = options.corpus_dir
+    ctx = RunContext(options=options, store=Store(options.out_dir), reference=load_reference(options.groups_csv),
+                     corpus_has_ground_truth=corpus is not None and (Path(corpus) / GROUND_TRUTH).exists())
     if options.scheduler:
         from ivpcorpus import cluster
 

@@ -204,7 +204,8 @@ def key_findings(tables: dict[str, pd.DataFrame], codebook: Codebook) -> list[Fi
         "aantal speerpunten per plan", tier1, reviewed_plans, about_labels=False))
     ordered = alignment.sort_values("share_plans", ascending=False)
     all_four = int((tables["analysis_plan_alignment"]["n_landelijke_prioriteiten"] == len(codebook.lp_ids)).sum())
-    with_lp = tier1[tier1["landelijke_prioriteiten"].map(lambda c: bool(split_labels(c)))]
+    # astype(bool): mapping an empty column gives an object Series, which pandas would read as column labels
+    with_lp = tier1[tier1["landelijke_prioriteiten"].map(lambda c: bool(split_labels(c))).astype(bool)]
     findings.append(_finding("Aansluiting bij de Veiligheidsagenda 2023-2026: " + ", ".join(
         f"{pct_ci(r.share_plans, r.share_plans_low, r.share_plans_high)} van de plannen heeft een speerpunt op "
         f"{r.name.lower()}" for r in ordered.itertuples())
@@ -215,7 +216,8 @@ def key_findings(tables: dict[str, pd.DataFrame], codebook: Codebook) -> list[Fi
     by_group = breakdown[(breakdown["dimension"] == "group") & (breakdown["measure"] == "lp_units")
                          & (breakdown["key"] == lead.landelijke_prioriteit) & (breakdown["n_units"] > 0)]
     if len(by_group):
-        on_lead = with_lp[with_lp["landelijke_prioriteiten"].map(lambda c: lead.landelijke_prioriteit in split_labels(c))]
+        on_lead = with_lp[with_lp["landelijke_prioriteiten"].map(
+            lambda c: lead.landelijke_prioriteit in split_labels(c)).astype(bool)]
         grouped = set(tables["analysis_municipalities"].query("has_plan")["doc_id"])
         findings.append(_finding(
             f"Per groep (gemeenten met een plan) heeft een speerpunt op {lead['name'].lower()}: " + ", ".join(

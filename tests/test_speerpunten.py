@@ -938,3 +938,25 @@ De gemeente kiest voor de volgende speerpunten: veilig uitgaan (horeca, evenemen
 
 Onze speerpunten zijn: fietsdiefstal, drugsoverlast en woninginbraken worden samen met politie en OM aangepakt.
 """)) == ["fietsdiefstal", "drugsoverlast", "woninginbraken"]
+
+
+def test_veld_shares_compare_found_and_stated_priorities_under_one_labelling():
+    from ivpcorpus.codebook import load_codebook
+    from ivpcorpus.evaluate_speerpunten import veld_shares
+    from ivpcorpus.speerpunten import PRIORITEIT
+
+    codebook = load_codebook()
+    gold = pd.DataFrame({"doc": ["a.html"] * 4, "level": PRIORITEIT, "split": "check",
+                         "text": ["Ondermijning", "Woninginbraken", "Jeugdoverlast", "Cybercrime"]})
+    # the finder missed one item and added an action that is no priority
+    items = pd.DataFrame({"source_file": ["a.html"] * 4, "level": PRIORITEIT,
+                          "text": ["Ondermijning", "Woninginbraken", "Jeugdoverlast", "Meer camera's"]})
+    themes = {"Ondermijning": "ondermijning", "Woninginbraken": "veelvoorkomende_criminaliteit",
+              "Jeugdoverlast": "jeugdoverlast_jeugdcriminaliteit", "Cybercrime": "gedigitaliseerde_criminaliteit",
+              "Meer camera's": "veelvoorkomende_criminaliteit"}
+    table = veld_shares(items, gold, lambda texts: [themes[t] for t in texts], codebook).set_index("veld")
+    assert table["found"].sum() == pytest.approx(1.0) and table["gold"].sum() == pytest.approx(1.0)
+    assert table["difference_pp"].sum() == pytest.approx(0.0)
+    hic = codebook.veld_of("veelvoorkomende_criminaliteit")
+    assert table.at[hic, "found"] == pytest.approx(0.5) and table.at[hic, "gold"] == pytest.approx(0.25)
+    assert table.at[hic, "difference_pp"] == pytest.approx(25.0)

@@ -208,6 +208,17 @@ def evaluate_speerpunten(
             items = find_speerpunten(documents, blocks).items
         typer.echo(evaluation.report_by_split(evaluation.score_by_split(items, gold_items)))
         typer.echo(evaluation.report_without_priorities(evaluation.without_priorities(items, gold_items)))
+        import pandas as pd
+
+        from ivpcorpus.classify import default_classifier
+        from ivpcorpus.codebook import load_codebook
+
+        classifier = default_classifier()
+
+        def label(texts: list[str]) -> list[str]:
+            return classifier.predict_labels(pd.DataFrame({"text": texts, "context": ""}))["thema"].tolist()
+
+        typer.echo(evaluation.report_veld_shares(evaluation.veld_shares(items, gold_items, label, load_codebook())))
         return
     gold_items = evaluation.load_gold(gold)
     if store is not None:

@@ -217,3 +217,36 @@ def report_without_priorities(table: pd.DataFrame) -> str:
         shown = f" ({', '.join(row.docs)})" if row.docs else ""
         lines.append(f"  {row.split:<6} {row.source:<14} {row.with_items} van {row.documents}{shown}")
     return "\n".join(lines)
+
+
+# -- what the finder's errors do to the national figures ---------------------------------------
+def veld_shares(items: pd.DataFrame, gold: pd.DataFrame, label, codebook) -> pd.DataFrame:
+    """Per split and veld: the share of the priorities in that veld as found and as the gold
+    states them, both labelled by the same `label(texts) -> thema ids`, so the difference is the
+    finder's (its misses and its false items), not the classifier's."""
+    rows = []
+    for split_name in ("tune", "check"):
+        part = gold[(gold["split"] == split_name) & (gold["level"] == PRIORITEIT)]
+        if not len(part):
+            continue
+        docs = set(gold.loc[gold["split"] == split_name, "doc"])
+        found = items[(items["level"] == PRIORITEIT) & items["source_file"].isin(docs)]
+        shares = {}
+        for side, texts in (("found", found["text"].tolist()), ("gold", part["text"].tolist())):
+            velden = pd.Series([codebook.veld_of(t) for t in label(texts)], dtype=object)
+            shares[side] = velden.value_counts(normalize=True) if len(velden) else pd.Series(dtype=float)
+        for veld in codebook.velden:
+            found_share, gold_share = (float(shares[s].get(veld.id, 0.0)) for s in ("found", "gold"))
+            rows.append({"split": split_name, "veld": veld.id, "found": found_share, "gold": gold_share,
+                         "difference_pp": 100 * (found_share - gold_share)})
+    return pd.DataFrame(rows, columns=["split", "veld", "found", "gold", "difference_pp"])
+
+
+def report_veld_shares(table: pd.DataFrame) -> str:
+    lines = ["aandeel prioriteiten per veld, gevonden tegen gold (zelfde classifier; verschil in procentpunten):"]
+    for split_name, part in table.groupby("split", sort=False):
+        worst = part.loc[part["difference_pp"].abs().idxmax()]
+        lines.append(f"  {split_name}: grootste verschil {worst['difference_pp']:+.1f} pp ({worst['veld']})")
+        for row in part.itertuples():
+            lines.append(f"    {row.veld:<32} {100 * row.found:5.1f}% {100 * row.gold:5.1f}% {row.difference_pp:+5.1f}")
+    return "\n".join(lines)

@@ -3,7 +3,7 @@ exits with code 2, never a traceback, and nothing already stored is touched."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TypeVar
 
 import pandas as pd
@@ -19,14 +19,15 @@ class ReviewError(InputError):
     """A filled-in review sheet that cannot be imported; the message names the rows."""
 
 
-def per_document(doc_ids: Iterable[str], work: Callable[[str], T]) -> tuple[dict[str, T], pd.DataFrame]:
-    """`work(doc_id)` for every document; one that raises becomes a failure row (doc_id, reason)
-    and the others go on, so one bad document never stops a national run. Returns the results by
-    doc_id and the failures (the caller names the stage in the `errors` table)."""
+def per_document(table: pd.DataFrame, work: Callable[[pd.DataFrame], T]) -> tuple[dict[str, T], pd.DataFrame]:
+    """`work(rows)` for the rows of every document of `table` (by doc_id, in table order); one
+    that raises becomes a failure row (doc_id, reason) and the others go on, so one bad document
+    never stops a national run. Returns the results by doc_id and the failures (the caller names
+    the stage in the `errors` table)."""
     results, failures = {}, []
-    for doc_id in doc_ids:
+    for doc_id, rows in table.groupby("doc_id", sort=False):
         try:
-            results[doc_id] = work(doc_id)
+            results[doc_id] = work(rows)
         except Exception as error:  # whatever a document makes a stage raise, the others go on
             failures.append({"doc_id": doc_id, "reason": f"{type(error).__name__}: {error}"})
     return results, pd.DataFrame(failures, columns=["doc_id", "reason"])

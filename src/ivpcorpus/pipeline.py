@@ -200,15 +200,12 @@ def stage_classify(ctx: RunContext) -> None:
     classifier = default_classifier(corrections)
     codebook = ctx.reference.codebook
     items = ctx.tables["speerpunten"]
-    by_doc = dict(tuple(items.groupby("doc_id", sort=False))) if len(items) else {}
-    labelled, failures = per_document(
-        by_doc, lambda doc_id: label_speerpunten(by_doc[doc_id], classifier, codebook, corrections))
+    labelled, failures = per_document(items, lambda doc_items: label_speerpunten(doc_items, classifier, codebook,
+                                                                                corrections))
+    failed = items[items["doc_id"].isin(failures["doc_id"])]
     no_labels = {**{c: "" for c in catalog.LABEL_COLUMNS}, "label_confidence": float("nan")}
-    unlabelled = [by_doc[d].drop(columns=[c for c in catalog.LABEL_COLUMNS if c in by_doc[d]]).assign(**no_labels)
-                  for d in failures["doc_id"]]
-    parts = [labelled[d] if d in labelled else None for d in by_doc] + unlabelled
-    parts = [p for p in parts if p is not None]
-    table = pd.concat(parts, ignore_index=True) if parts else \
+    parts = [*labelled.values(), failed.drop(columns=[c for c in catalog.LABEL_COLUMNS if c in failed]).assign(**no_labels)]
+    table = pd.concat([p for p in parts if len(p)], ignore_index=True) if len(items) else \
         empty("speerpunten", {**catalog.TABLES["speerpunten"].columns, **catalog.LABEL_COLUMNS})
     # in the finder's order, also when a document failed
     order = {item: i for i, item in enumerate(items["item_id"])}
@@ -312,9 +309,8 @@ def run_or_reuse(stage: Stage, ctx: RunContext) -> None:
             ctx.set_errors(stage.name, pd.DataFrame(memo["errors"], columns=["doc_id", "reason"]))
             ctx.reused_stages.append(stage.name)
             return
-    before = {name: id(table) for name, table in ctx.tables.items()}
     stage.run(ctx)
-    made = sorted(n for n in stage.produces if n != "errors" and n in ctx.tables and before.get(n) != id(ctx.tables[n]))
+    made = sorted(n for n in stage.produces if n != "errors" and n in ctx.tables)
     for name in made:  # in the store before the memo, so a reused stage always finds them
         ctx.store.write(name, ctx.tables[name])
     errors = ctx.tables.get("errors", empty("errors"))

@@ -1,10 +1,9 @@
 """The report: report.html (one self-contained file), report.pdf (same HTML, print CSS) and report.xlsx.
 
 `write_report(tables, out_dir, synthetic=...)` takes the `analysis_*` tables plus
-speerpunten, documents and errors (as the store holds them) and writes the three files.
-`tables_from_store(store)` reads those tables back, which is how `ivpcorpus report`
-regenerates the report without running the pipeline. Other stages add sections with
-`extra_sections` (see report.model.Section).
+speerpunten, documents and errors (as the store holds them) and writes the three files;
+`ivpcorpus report` re-runs this stage on a stored run (`pipeline.run(..., only=["report"])`).
+Other stages add sections with `extra_sections` (see report.model.Section).
 """
 
 from __future__ import annotations
@@ -26,21 +25,11 @@ from ivpcorpus.codebook import Codebook, load_codebook
 from ivpcorpus.report.content import Finding, ReportContent, build_content
 from ivpcorpus.report.model import ReportTable, Section
 from ivpcorpus.report.xlsx import write_workbook
-from ivpcorpus.store import Store, atomic_write_text
+from ivpcorpus.store import atomic_write_text
 
-__all__ = ["ReportTable", "Section", "render_html", "tables_from_store", "write_report", "SYNTHETIC_NOTICE"]
+__all__ = ["ReportTable", "Section", "render_html", "write_report", "SYNTHETIC_NOTICE"]
 
 SYNTHETIC_NOTICE = "SYNTHETISCHE DEMODOCUMENTEN – geen echt beleid van gemeenten"
-INPUT_TABLES = ("speerpunten", "documents", "errors")
-
-
-def tables_from_store(store: Store) -> dict[str, pd.DataFrame]:
-    """The tables the report needs, read from the store (analysis tables and their inputs)."""
-    names = [*ANALYSIS_TABLES, *INPUT_TABLES]
-    missing = [n for n in names if not store.has(n)]
-    if missing:
-        raise FileNotFoundError(f"the store at {store.root} lacks {missing}; run `ivpcorpus run` first")
-    return {name: store.read(name) for name in names}
 
 
 def is_synthetic(tables: dict[str, pd.DataFrame]) -> bool:

@@ -99,10 +99,8 @@ def topic_tables(blocks: pd.DataFrame, documents: pd.DataFrame, registry: Regist
     from ivpcorpus.topics.embedding import DEFAULT_EMBEDDER, cached_passage_embeddings, get_embedder
     from ivpcorpus.topics.model import TopicSettings, fit_topics
 
-    by_doc = dict(tuple(blocks.groupby("doc_id", sort=False))) if len(blocks) else {}
-    built, failures = per_document(by_doc, lambda doc_id: build_passages(by_doc[doc_id], PassageSettings()))
-    parts = [built[d] for d in by_doc if d in built]
-    passages = pd.concat(parts, ignore_index=True) if parts else build_passages(blocks.iloc[:0], PassageSettings())
+    built, failures = per_document(blocks, lambda doc_blocks: build_passages(doc_blocks, PassageSettings()))
+    passages = pd.concat(built.values(), ignore_index=True) if built else build_passages(blocks.iloc[:0])
     passages = passages.merge(documents[["doc_id", "source_file"]], on="doc_id", how="left")
     passages["source_file"] = passages["source_file"].fillna(passages["doc_id"])
     backend = get_embedder(embedder or DEFAULT_EMBEDDER)

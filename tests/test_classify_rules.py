@@ -194,3 +194,29 @@ def test_criminal_exploitation_of_adults_is_not_ondermijning(knowledge):
 ])
 def test_decision_rules_for_the_frequent_confusions(text, thema, knowledge):
     assert label(text, knowledge).thema == thema
+
+
+@pytest.mark.parametrize("text, thema", [
+    # Youth words open compounds: the stem with a named problem is the specific youth theme.
+    ("Jongerenproblematiek en overlast op straat", "jeugdoverlast_jeugdcriminaliteit"),
+    ("Tieners en alcohol", "alcohol_drugs_jeugd"),
+    ("Jongeren die afglijden naar de criminaliteit", "jeugdoverlast_jeugdcriminaliteit"),
+    # The care need of a person in any wording is zorg en veiligheid.
+    ("Inwoners met psychische problematiek", "zorg_en_veiligheid"),
+    ("Zorgmijdende bewoners", "zorg_en_veiligheid"),
+    ("Kwetsbare burgers beschermen", "zorg_en_veiligheid"),
+    # Vermogenscriminaliteit in its wordings; organised crime in its wordings.
+    ("Minder vermogensdelicten", "veelvoorkomende_criminaliteit"),
+    ("Georganiseerde misdaad", "ondermijning"),
+    # Information shared and used better is informatiepositie.
+    ("Gegevensuitwisseling tussen partners", "informatiepositie"),
+    ("Datagestuurd werken", "informatiepositie"),
+])
+def test_families_of_wordings(text, thema, knowledge):
+    assert label(text, knowledge).thema == thema
+
+
+def test_a_veld_general_theme_is_not_listed_beside_a_specific_theme_of_that_veld(knowledge):
+    decision = label("Problematische jeugdgroepen en jongeren", knowledge)
+    assert (decision.thema, decision.also) == ("jeugdoverlast_jeugdcriminaliteit", ())
+    assert label("Jeugd en ondermijning", knowledge).also == ("ondermijning",)

@@ -254,7 +254,10 @@ def decide(text: str, knowledge: Knowledge) -> Decision | None:
     core = knowledge.filler.sub("", norm).strip()
 
     def decision(thema: str, evidence: str, also_from: list[Hit]) -> Decision:
-        also = tuple(t for t in _themes_in_order(also_from, knowledge) if t != thema)
+        veld = knowledge.codebook.veld_of(thema)
+        # the veld's general theme says nothing beside a specific theme of that veld
+        also = tuple(t for t in _themes_in_order(also_from, knowledge)
+                     if t != thema and not (t in knowledge.general_themes and knowledge.codebook.veld_of(t) == veld))
         lps = landelijke_prioriteiten(text, [thema, *also], also_from, knowledge)
         return Decision(thema, also, lps, evidence)
 

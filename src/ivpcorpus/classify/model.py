@@ -169,9 +169,9 @@ class SpeerpuntClassifier(ClassifierMixin, BaseEstimator):
             inner = self.get_params() | {"confidence_folds": 0}
             fold = SpeerpuntClassifier(**inner).fit(items.iloc[train], y[train],
                                                     None if weights is None else weights[train])
-            proba, decisions, _ = fold._explain(items.iloc[test])
-            for row, decision, label in zip(proba, decisions, y[test]):
-                rows.append(_confidence_features(row, decision))
+            proba, decisions, _, model_proba = fold._explain(items.iloc[test])
+            for row, decision, model_row, label in zip(proba, decisions, model_proba, y[test]):
+                rows.append(_confidence_features(row, decision, model_row))
                 correct.append(fold.classes_[row.argmax()] == label)
         if len(set(correct)) < 2:  # all right (or all wrong) out of fold: nothing to fit, Laplace estimate
             return {"constant": (sum(correct) + 1) / (len(correct) + 2)}
@@ -179,23 +179,26 @@ class SpeerpuntClassifier(ClassifierMixin, BaseEstimator):
         return {"coef": model.coef_[0].tolist(), "intercept": float(model.intercept_[0]),
                 "n": len(correct), "oof_accuracy": float(np.mean(correct))}
 
-    def confidence(self, proba_row: np.ndarray, decision: Decision | None) -> float:
-        """The calibrated chance that the top thema of one prediction is right."""
+    def confidence(self, proba_row: np.ndarray, decision: Decision | None, model_row: np.ndarray) -> float:
+        """The calibrated chance that the top thema of one prediction is right (`model_row`: the
+        statistical model's own probabilities, before the knowledge decided)."""
         calibration = self.confidence_calibration_
         if calibration is None:
             return float(proba_row.max())
         if "constant" in calibration:
             return float(calibration["constant"])
-        z = float(np.dot(calibration["coef"], _confidence_features(proba_row, decision)) + calibration["intercept"])
+        z = float(np.dot(calibration["coef"], _confidence_features(proba_row, decision, model_row)) + calibration["intercept"])
         return 1 / (1 + np.exp(-z))
 
     # -- prediction --------------------------------------------------------------------------
-    def _explain(self, X) -> tuple[np.ndarray, list[Decision | None], list[str]]:
-        """Probabilities over classes_, the knowledge decision per item, and how the model was used."""
+    def _explain(self, X) -> tuple[np.ndarray, list[Decision | None], list[str], np.ndarray]:
+        """Probabilities over classes_, the knowledge decision per item, how the model was used,
+        and the model's own probabilities (before the knowledge or the context shifted them)."""
         check_is_fitted(self, "model_")
         knowledge = load_knowledge()
         texts, contexts = as_items(X)
         proba = self.model_.predict_proba(self.features_.transform(texts)) if texts else np.zeros((0, len(self.classes_)))
+        model_proba = proba.copy()
         index = {c: i for i, c in enumerate(self.classes_)}
         decisions: list[Decision | None] = []
         notes: list[str] = []
@@ -219,7 +222,7 @@ class SpeerpuntClassifier(ClassifierMixin, BaseEstimator):
                     proba[row] = (proba[row] + self.context_weight * shift / shift.sum()) / (1 + self.context_weight)
                     note = "context: " + ", ".join(f"'{h.matched}'" for h in find_hits(context, knowledge)[:5])
             notes.append(note)
-        return proba, decisions, notes
+        return proba, decisions, notes, model_proba
 
     def predict_proba(self, X) -> np.ndarray:
         return self._explain(X)[0]
@@ -236,7 +239,7 @@ class SpeerpuntClassifier(ClassifierMixin, BaseEstimator):
         knowledge = load_knowledge()
         codebook = knowledge.codebook
         texts, contexts = as_items(X)
-        proba, decisions, notes = self._explain(X)
+        proba, decisions, notes, model_proba = self._explain(X)
         rows = []
         for row, (text, context, decision, note) in enumerate(zip(texts, contexts, decisions, notes)):
             order = np.argsort(-proba[row], kind="stable")
@@ -256,17 +259,28 @@ class SpeerpuntClassifier(ClassifierMixin, BaseEstimator):
                 "also": "|".join(also),
                 "veld": codebook.veld_of(thema),
                 "landelijke_prioriteiten": "|".join(lps),
-                "confidence": self.confidence(proba[row], decision),
+                "confidence": self.confidence(proba[row], decision, model_proba[row]),
                 "top3": "|".join(f"{self.classes_[i]}={proba[row, i]:.2f}" for i in order[:3]),
                 "evidence": evidence,
             })
         return pd.DataFrame(rows, columns=PREDICTION_COLUMNS)
 
 
-def _confidence_features(proba_row: np.ndarray, decision: Decision | None) -> list[float]:
-    top, second = np.sort(proba_row)[::-1][:2] if len(proba_row) > 1 else (proba_row.max(), 0.0)
-    logit = np.log(np.clip(top, 1e-4, 1 - 1e-4) / (1 - np.clip(top, 1e-4, 1 - 1e-4)))
-    return [float(logit), float(top - second), float(decision is not None)]
+def _logit(p: float) -> float:
+    p = float(np.clip(p, 1e-4, 1 - 1e-4))
+    return float(np.log(p / (1 - p)))
+
+
+def _confidence_features(proba_row: np.ndarray, decision: Decision | None, model_row: np.ndarray) -> list[float]:
+    """What the calibration map sees: how sure the combined prediction is (logit of the top
+    probability, margin to the second), whether the knowledge decided, and how far the statistical
+    model on its own agrees with the chosen thema. The agreement is what carries to wordings no
+    rule was written for: there the knowledge and the model part ways more often, and the
+    knowledge's own precision on the development items says nothing."""
+    order = np.argsort(-proba_row, kind="stable")
+    top = proba_row[order[0]]
+    second = proba_row[order[1]] if len(proba_row) > 1 else 0.0
+    return [_logit(top), float(top - second), float(decision is not None), _logit(model_row[order[0]])]
 
 
 def codebook_items(knowledge: Knowledge) -> tuple[list[str], list[str]]:

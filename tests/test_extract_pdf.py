@@ -121,3 +121,37 @@ def test_text_after_a_list_is_not_part_of_its_last_item(tmp_path):
         ("paragraph", "Zo blijft het overzichtelijk voor de raad."),
         ("list_item", f"• Een lang punt {wide} andere partners, zonder inspringing doorlopend."),
     ]
+
+
+def test_a_marker_at_the_foot_of_a_column_keeps_its_item_from_the_next_column_not_the_next_heading(tmp_path):
+    """Two columns: the list's third marker ends the left column, its text opens the right one,
+    and the next chapter's heading stands below the left column."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from ivpcorpus.speerpunten import find_speerpunten
+
+    left = [f"Inleidende tekst over het plan, regel {i}." for i in range(1, 9)] + \
+        ["De raad heeft vier prioriteiten", "gekozen. Die prioriteiten zijn:", "• a. veilige en leefbare wijken;",
+         "• b. minder woninginbraken;", "• c."]
+    right = ["aanpak van ondermijnende criminaliteit;", "• d. zorg en veiligheid.", "Met deze keuze sluit het plan aan",
+             "bij wat inwoners en partners", "in de gesprekken hebben gezegd."]
+    path = tmp_path / "kolommen.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont("Helvetica", 10)
+    for x, lines in ((72, left), (320, right)):
+        for i, text in enumerate(lines):
+            c.drawString(x, 780 - 14 * i, text)
+    c.setFont("Helvetica-Bold", 14)
+    c.drawString(72, 780 - 14 * len(left) - 20, "Veiligheidsbeeld")
+    c.save()
+    result = extract_document(path, "kolommen")
+    blocks = list(result.blocks.itertuples())
+    assert (blocks[-1].kind, blocks[-1].text) == ("heading", "Veiligheidsbeeld")
+    assert not any("Veiligheidsbeeld" in b.text for b in blocks[:-1])
+    documents = catalog.empty("documents").astype({"pages": "int64"})
+    documents.loc[0] = {**{col: "" for col in documents.columns}, "doc_id": "kolommen", "source_file": "kolommen.pdf",
+                        "format": "pdf", "pages": 1, "status": "ok", "ocr_pages": 0}
+    items = find_speerpunten(documents.astype({"pages": "int64", "ocr_pages": "int64"}), result.blocks).items
+    assert items["text"].tolist() == ["veilige en leefbare wijken", "minder woninginbraken",
+                                      "aanpak van ondermijnende criminaliteit", "zorg en veiligheid"]

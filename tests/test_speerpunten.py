@@ -960,3 +960,65 @@ def test_veld_shares_compare_found_and_stated_priorities_under_one_labelling():
     hic = codebook.veld_of("veelvoorkomende_criminaliteit")
     assert table.at[hic, "found"] == pytest.approx(0.5) and table.at[hic, "gold"] == pytest.approx(0.25)
     assert table.at[hic, "difference_pp"] == pytest.approx(25.0)
+
+
+PARAGRAPH_ITEMS = """
+We gaan woninginbraken en fietsdiefstal verder terugdringen.
+
+We pakken ondermijnende criminaliteit in het buitengebied aan.
+
+Jongeren die overlast veroorzaken krijgen eerder hulp.
+
+Het aantal verkeersongevallen rond scholen moet omlaag.
+
+3 Uitvoering
+
+De uitvoering volgt in jaarplannen. Hierin staan de acties die we met partners uitvoeren.
+"""
+
+
+def test_an_announced_list_whose_bullets_were_lost_is_its_short_paragraphs():
+    text = ("2 Onze koers\n\nNa gesprekken met inwoners en partners heeft de raad gekozen. "
+            "Dit zijn onze prioriteiten voor de komende vier jaar:\n" + PARAGRAPH_ITEMS)
+    assert texts(find(text)) == ["We gaan woninginbraken en fietsdiefstal verder terugdringen",
+                                 "We pakken ondermijnende criminaliteit in het buitengebied aan",
+                                 "Jongeren die overlast veroorzaken krijgen eerder hulp",
+                                 "Het aantal verkeersongevallen rond scholen moet omlaag"]
+
+
+def test_short_paragraphs_after_a_colon_without_a_priority_cue_are_prose():
+    text = "2 Terugblik\n\nIn de afgelopen jaren is het volgende bereikt:\n" + PARAGRAPH_ITEMS
+    assert texts(find(text)) == []
+
+
+def test_an_enumeration_inside_one_item_of_the_list_is_that_items_content():
+    text = """2 Prioriteiten
+
+Dit zijn de prioriteiten van het college:
+
+Een veilige en schone openbare ruimte in alle wijken.
+
+Focus op drugshandel, witwassen en vastgoedfraude.
+
+Een sluitende aanpak voor inwoners met verward gedrag.
+
+3 Uitvoering
+
+De uitvoering volgt in jaarplannen.
+"""
+    assert texts(find(text)) == ["Een veilige en schone openbare ruimte in alle wijken",
+                                 "Focus op drugshandel, witwassen en vastgoedfraude",
+                                 "Een sluitende aanpak voor inwoners met verward gedrag"]
+
+
+def test_an_item_led_by_an_article_starts_at_the_en_before_it():
+    text = "Onze prioriteiten zijn ondermijning, ouderenveiligheid en een veilige woon- en leefomgeving en minder overlast.\n"
+    assert texts(find(text)) == ["ondermijning", "ouderenveiligheid",
+                                 "een veilige woon- en leefomgeving en minder overlast"]
+
+
+def test_a_codebook_name_holds_its_en_only_when_the_whole_name_is_there():
+    text = "De speerpunten zijn woonoverlast, digitale criminaliteit en high impact crime.\n"
+    assert texts(find(text)) == ["woonoverlast", "digitale criminaliteit", "high impact crime"]
+    whole = "De speerpunten zijn woonoverlast, veelvoorkomende criminaliteit en high impact crimes.\n"
+    assert texts(find(whole)) == ["woonoverlast", "veelvoorkomende criminaliteit en high impact crimes"]

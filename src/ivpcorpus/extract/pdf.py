@@ -500,9 +500,19 @@ def _section_cuts(rows: list[list[Line]], gutter: float) -> list[float]:
             below = [row for row in rows if min(line.top for line in row) > end]
             later = [y for y in paragraph_strips if y >= end]
             body_size = statistics.median(line.size for line in lines)
-            headings_only = all(line.bold or line.size > body_size * _HEADING_SIZE_RATIO for row in below for line in row)
-            if below and len(below) <= 3 and later and headings_only:
+            heading_rows = [all(line.bold or line.size > body_size * _HEADING_SIZE_RATIO for line in row) for row in below]
+            if below and len(below) <= 3 and later and all(heading_rows):
                 cuts.append(min(later))
+            # A list marker at the foot of the longer column whose item text starts the other
+            # column, then the next section's heading: cut above the heading, so that the other
+            # column is read after the marker and before the heading.
+            for k in range(1, len(below)):
+                if len(below) - k <= 3 and all(heading_rows[k:]) \
+                        and is_bare_marker(" ".join(line.text for line in below[k - 1])):
+                    top, above_bottom = min(line.top for line in below[k]), max(line.bottom for line in below[k - 1])
+                    if top - above_bottom >= 0.8 * line_height:
+                        cuts.append((top + above_bottom) / 2)
+                    break
     return sorted(set(cuts))
 
 

@@ -26,7 +26,7 @@ MAX_SENTENCE_ITEM_WORDS = 10
 @dataclass(frozen=True)
 class Cues:
     number_words: dict
-    fixed_pairs: frozenset   # "zorg en veiligheid": the two words around an 'en' that is not a split
+    fixed_pairs: FixedPairs  # "zorg en veiligheid": an 'en' inside a name is not a split
     priority: re.Pattern
     second_tier: re.Pattern
     no_priorities: re.Pattern
@@ -61,17 +61,40 @@ def load_cues() -> Cues:
     return Cues(number_words, _fixed_pairs(raw.pop("fixed_pairs")), **{name: re.compile("|".join(f"(?:{p})" for p in patterns)) for name, patterns in raw.items()})
 
 
-def _fixed_pairs(phrases: list[str]) -> frozenset:
-    """Word pairs around 'en' in the given phrases and in the codebook's veld and thema names."""
+@dataclass(frozen=True)
+class FixedPairs:
+    """The 'en' inside a theme name ("zorg en veiligheid", "veelvoorkomende criminaliteit en
+    High Impact Crimes") that does not split an enumeration: for each pair of words around such
+    an 'en', the whole name's words on either side."""
+
+    phrases: dict  # "criminaliteit en high" -> ((left words), (right words)), ...
+
+    def holds(self, left: list[str], right: list[str]) -> bool:
+        """Whether the 'en' between the folded words `left` and `right` is inside a name: the
+        name's words before the 'en' end `left`, its words after it open `right` (a plural -s
+        aside). "digitale criminaliteit en high impact crime" is two items."""
+        if not left or not right:
+            return False
+        for before, after in self.phrases.get(f"{left[-1]} en {right[0]}", ()):
+            opens = len(right) >= len(after) and all(a == b or a.rstrip("s") == b.rstrip("s") for a, b in zip(right, after))
+            if tuple(left[-len(before):]) == before and opens:
+                return True
+        return False
+
+
+def _fixed_pairs(phrases: list[str]) -> FixedPairs:
+    """The names with an 'en' among the given phrases and the codebook's veld and thema names."""
     from ivpcorpus.codebook import load_codebook
 
     codebook = load_codebook()
     names = [*phrases, *(v.name for v in codebook.velden), *(t.name for t in codebook.themes)]
-    pairs = set()
+    found: dict[str, set] = {}
     for name in names:
-        words = re.sub(r"\([^)]*\)", " ", fold(name)).replace("&", " en ").split()
-        pairs |= {f"{a.strip(',')} en {b.strip(',')}" for a, en, b in zip(words, words[1:], words[2:]) if en == "en"}
-    return frozenset(pairs)
+        words = [w.strip(",") for w in re.sub(r"\([^)]*\)", " ", fold(name)).replace("&", " en ").split()]
+        for k, word in enumerate(words):
+            if word == "en" and 0 < k < len(words) - 1:
+                found.setdefault(f"{words[k - 1]} en {words[k + 1]}", set()).add((tuple(words[:k]), tuple(words[k + 1:])))
+    return FixedPairs({pair: tuple(sorted(sides)) for pair, sides in found.items()})
 
 
 def fold(text: str) -> str:

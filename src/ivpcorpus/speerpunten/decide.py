@@ -48,7 +48,12 @@ def _chosen(lists: list[CandidateList], level: str, threshold: float) -> list[Ca
     the chapters, the table of contents): never two competing lists. The second tier is often
     named in several places (a list, then "Daarnaast blijven we aandacht besteden aan ..."): every
     second-tier list above the threshold counts."""
-    ranked = sorted((c for c in lists if c.level == level and not c.review_only), key=lambda c: -c.score)
+    # A running sentence that is one item of a list above the threshold ("Focus op A, B en C" as
+    # the third of five priorities) is that item's content, not the plan's list.
+    holders = {i.block_id for c in lists if c.form != "sentence" and c.level == level and not c.review_only
+               and c.score >= threshold for i in c.items}
+    ranked = sorted((c for c in lists if c.level == level and not c.review_only
+                     and not (c.form == "sentence" and c.items and c.items[0].block_id in holders)), key=lambda c: -c.score)
     if not ranked or ranked[0].score < threshold:
         return []
     if level == OVERIG:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from ivpcorpus.speerpunten.cues import MAX_SENTENCE_ITEM_WORDS, OVERIG, PRIORITEIT, Cues, fold
+from ivpcorpus.speerpunten.cues import MAX_SENTENCE_ITEM_WORDS, OVERIG, PRIORITEIT, Cues, FixedPairs, fold
 from ivpcorpus.speerpunten.units import tier_of
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9‘'\"(])")
@@ -29,7 +29,7 @@ def last_sentence(text: str) -> str:
     return sentences[-1] if sentences else text
 
 
-def _and_is_split(left: list[str], right: list[str], pairs: frozenset[str]) -> bool:
+def _and_is_split(left: list[str], right: list[str], pairs: FixedPairs) -> bool:
     """Whether the 'en' between `left` and `right` words may separate two items."""
     if not left or not right or right[0].startswith(("-", "–")) or left[-1].endswith(("-", "–")):
         return False  # a shared compound part: "jeugdoverlast en -criminaliteit", "woon- en leefomgeving"
@@ -39,12 +39,12 @@ def _and_is_split(left: list[str], right: list[str], pairs: frozenset[str]) -> b
     if len(left_atom) == 1 and len(atom) >= 2 and left_atom[0].lower().endswith("e") and right[0].lower().endswith("e"):
         return False  # two adjectives sharing a noun: "ondermijnende en georganiseerde criminaliteit", "een veilige en leefbare wijk"
     head = fold(right[0]).strip(",.;:")
-    if head == "veiligheid" or f"{fold(left[-1]).strip(',.;:')} en {head}" in pairs:
+    if head == "veiligheid" or pairs.holds([fold(w).strip(",.;:") for w in left], [fold(w).strip(",.;:") for w in right]):
         return False  # a fixed pair: "jeugd en veiligheid", "polarisatie en radicalisering", a codebook name
     return True
 
 
-def _split_last_and(segment: str, pairs: frozenset[str], only_part: bool = False) -> list[str]:
+def _split_last_and(segment: str, pairs: FixedPairs, only_part: bool = False) -> list[str]:
     """The last comma part of an enumeration holds its last two items: 'A en B' -> ['A', 'B'].
 
     Keeps 'zorg en veiligheid', 'ondermijnende en georganiseerde criminaliteit', 'jeugdoverlast en
@@ -57,10 +57,22 @@ def _split_last_and(segment: str, pairs: frozenset[str], only_part: bool = False
                  and _and_is_split(words[:p], words[p + 1:], pairs)]
     if not positions or (only_part and len(words) == 3):
         return [segment]
+    if len(positions) > 1 and not only_part:
+        # An item that opens with an article ("A en een veilige woon- en leefomgeving") starts
+        # at the 'en' before the article.
+        led = [p for p in positions if words[p + 1].lower() in ("een", "de", "het", "onze")]
+        if led:
+            return _split_at(words, [led[-1]])
     chosen = positions[-1]
     if len(positions) > 1:
         chosen = next((p for p in positions if 1 < p <= 8 and 2 <= len(words) - p - 1 <= 8), chosen)
-    return [" ".join(words[:chosen]), " ".join(words[chosen + 1:])]
+    return _split_at(words, [chosen])
+
+
+def _split_at(words: list[str], cuts: list[int]) -> list[str]:
+    """The words as items, cut at the given positions (of the 'en' between them)."""
+    bounds = [-1, *cuts, len(words)]
+    return [" ".join(words[a + 1:b]) for a, b in zip(bounds, bounds[1:])]
 
 
 _SPACED_DASH = re.compile(r"\s[-–]\s")
@@ -111,7 +123,7 @@ def _without_trailing_clause(last: str, several: bool) -> str:
 _INLINE_NUMBER = re.compile(r"(?:^|\s)\(?\d{1,2}[.)]\s+")
 
 
-def _enumeration_items(enumeration: str, pairs: frozenset[str]) -> list[str]:
+def _enumeration_items(enumeration: str, pairs: FixedPairs) -> list[str]:
     """'A, B en C' -> ['A', 'B', 'C'] (the rules of `_split_last_and` and `_protect_dash_items`);
     '1. A 2. B 3. C' (a numbered list run into one line) -> ['A', 'B', 'C']."""
     numbers = [int(m.group(0).strip(" ().")) for m in _INLINE_NUMBER.finditer(enumeration)]

@@ -57,8 +57,46 @@ def announcement(plan: Plan, intro: Unit | None, first: int) -> Announcement | N
     return Announcement(PRIORITEIT, "none", 0.2, f"lijst zonder aankondiging (p. {page})", said)
 
 
-def propose_lists(plan: Plan) -> list[CandidateList]:
+# At most this many short paragraphs after an announcement ending in ':' are read as its list.
+MAX_PARAGRAPH_ITEMS = 12
+
+
+def propose_paragraph_lists(plan: Plan) -> list[CandidateList]:
+    """A list whose bullets the document lost: after a paragraph that announces a tier and ends
+    in ':', the one-sentence short paragraphs that follow (icon or symbol-font bullets that
+    extraction drops, items set as short bold paragraphs, a web page's <p> per item)."""
     proposed = []
+    units = plan.units
+    for i, intro in enumerate(units):
+        if intro.kind != "paragraph" or not last_sentence(intro.text).rstrip().endswith(":") \
+                or plan.in_distractor_section(i):
+            continue
+        run = []
+        for unit in units[i + 1: i + 1 + MAX_PARAGRAPH_ITEMS]:
+            if unit.kind != "paragraph" or len(sentences_of(unit.text)) > 1 \
+                    or len(unit.text.split()) > MAX_LIST_ITEM_WORDS or unit.text.rstrip().endswith(":"):
+                break
+            run.append(unit)
+        if len(run) < 2:
+            continue
+        announced = announcement(plan, intro, i + 1)
+        if announced is None or announced.cue not in ("intro", "paragraph"):
+            continue  # short paragraphs after any colon are prose; only an announced tier makes them a list
+        cleaned = [clean_item(u.text) for u in run]
+        shape = item_shape_score([text for text, _ in cleaned], MAX_LIST_ITEM_WORDS)
+        if shape < 0:
+            continue
+        candidate = CandidateList("list", announced.tier, i, announced.cue, announced.prior + shape, announced.text,
+                                  max_words=MAX_LIST_ITEM_WORDS)
+        for unit, (text, tail) in zip(run, cleaned):
+            candidate.add(text, tail, unit, announced.evidence.replace("lijst", "alinea's", 1))
+        proposed.append(candidate)
+    return proposed
+
+
+def propose_lists(plan: Plan) -> list[CandidateList]:
+    """Lists marked as lists, and (`propose_paragraph_lists`) announced lists that lost their markers."""
+    proposed = propose_paragraph_lists(plan)
     for before, members in list_runs(plan.units):
         if plan.in_distractor_section(members[0]) or plan.units[members[0]].kind != "list_item":
             continue

@@ -13,7 +13,7 @@ from ivpcorpus.extract.preview import document_format
 from ivpcorpus.extract.text import blocks_frame
 
 # Bump when the output of any reader changes: it is part of the per-document cache key.
-EXTRACTOR_VERSION = "1.5"
+EXTRACTOR_VERSION = "1.6"
 
 
 @dataclass

@@ -209,6 +209,17 @@ def test_decision_rules_for_the_frequent_confusions(text, thema, knowledge):
     # Vermogenscriminaliteit in its wordings; organised crime in its wordings.
     ("Minder vermogensdelicten", "veelvoorkomende_criminaliteit"),
     ("Georganiseerde misdaad", "ondermijning"),
+    # Youth with a named problem in its many wordings; youth with drink, drugs or addiction.
+    ("Jongeren met wapens en messen", "jeugdoverlast_jeugdcriminaliteit"),
+    ("Jeugdbendes in de wijk", "jeugdoverlast_jeugdcriminaliteit"),
+    ("Jeugd en huiselijk geweld", "jeugd_algemeen"),
+    ("Verslaving bij jongeren voorkomen", "alcohol_drugs_jeugd"),
+    ("Genotmiddelen en tieners", "alcohol_drugs_jeugd"),
+    # Crime named without a kind is veelvoorkomende criminaliteit; organised crime names itself.
+    ("Misdrijven", "veelvoorkomende_criminaliteit"),
+    ("Het aanpakken van criminaliteit", "veelvoorkomende_criminaliteit"),
+    ("Ondermijnende criminaliteit", "ondermijning"),
+    ("Plofkraken", "ondermijning"),
     # Information shared and used better is informatiepositie.
     ("Gegevensuitwisseling tussen partners", "informatiepositie"),
     ("Datagestuurd werken", "informatiepositie"),

@@ -94,7 +94,7 @@ def select_speerpunten_for_review(items: pd.DataFrame, findings: pd.DataFrame, c
                          "score": candidate.score, "reden": "kandidaat, telt pas mee na 'speerpunt'"})
         rows.append({**base, "reden": f"ontbrekend speerpunt? vul beslissing 'speerpunt' en correctie_tekst in ({plan.finding})"})
     sheet = pd.DataFrame(rows, columns=SPEERPUNT_SHEET_COLUMNS)
-    return sheet.fillna("")
+    return sheet.astype(object).fillna("")  # blank cells, not NaN, for the person filling it in
 
 
 def codebook_table(codebook: Codebook) -> pd.DataFrame:
@@ -221,7 +221,7 @@ def read_review_sheet(path: Path) -> pd.DataFrame:
     missing = [c for c in ("item_id", "text", "correctie_thema") if c not in sheet.columns]
     if missing:
         raise ReviewError(f"{path.name}: kolom(men) {missing} ontbreken; gebruik het blad uit `ivpcorpus review export`")
-    return sheet.fillna("")
+    return sheet.astype(object).fillna("")  # blank cells, not NaN, for the person filling it in
 
 
 def import_review(path: Path, out_dir: Path, reviewer: str, codebook: Codebook,
@@ -279,7 +279,7 @@ def read_speerpunten_sheet(path: Path) -> pd.DataFrame | None:
     missing = [c for c in ("doc_id", "item_id", "beslissing") if c not in sheet.columns]
     if missing:
         raise ReviewError(f"{path.name}: kolom(men) {missing} ontbreken in het blad '{SPEERPUNT_SHEET}'")
-    return sheet.fillna("")
+    return sheet.astype(object).fillna("")  # blank cells, not NaN, for the person filling it in
 
 
 def import_speerpunt_review(path: Path, out_dir: Path, reviewer: str, now: datetime | None = None) -> pd.DataFrame:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ivpcorpus.classify.knowledge import (build_knowledge, classify_data_path, decide, find_hits, load_knowledge,
-                                         narrow_by_context, normalise, _read_yaml)
+from ivpcorpus.classify.knowledge import build_knowledge, decide, find_hits, load_knowledge, normalise, _read_yaml, classify_data_path
 from ivpcorpus.codebook import load_codebook, reference_path
 
 
@@ -232,19 +231,3 @@ def test_a_veld_general_theme_is_not_listed_beside_a_specific_theme_of_that_veld
     decision = label("Problematische jeugdgroepen en jongeren", knowledge)
     assert (decision.thema, decision.also) == ("jeugdoverlast_jeugdcriminaliteit", ())
     assert label("Jeugd en ondermijning", knowledge).also == ("ondermijning",)
-
-
-def test_a_bare_priority_takes_the_specific_theme_its_context_is_about(knowledge):
-    youth_groups = ("Groepen jongeren die overlast geven rond het winkelcentrum pakken we aan met een "
-                    "groepsaanpak; bij criminele jeugdgroepen werken we met politie en jongerenwerk.")
-    narrowed = narrow_by_context(label("Jeugd", knowledge), "Jeugd", youth_groups, knowledge)
-    assert narrowed.thema == "jeugdoverlast_jeugdcriminaliteit"
-    assert "eromheen" in narrowed.evidence
-
-
-def test_context_spread_over_a_veld_keeps_the_general_theme(knowledge):
-    spread = "Het gaat om alcohol bij jongeren, jeugdoverlast in de kernen en veiligheid rond scholen."
-    assert narrow_by_context(label("Jeugd", knowledge), "Jeugd", spread, knowledge).thema == "jeugd_algemeen"
-    # an item that names a specific theme itself keeps it, whatever the context says
-    specific = label("Lachgas", knowledge)
-    assert narrow_by_context(specific, "Lachgas", spread + " Jeugdgroepen, jeugdgroepen.", knowledge) == specific

@@ -10,7 +10,6 @@ the statistical model decides.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -302,35 +301,3 @@ def decide(text: str, knowledge: Knowledge) -> Decision | None:
 def _first_label(hits: list[Hit], thema: str) -> str:
     return next(h.matched for h in hits if h.term.thema == thema)
 
-
-
-# How often a specific theme must be named in the context, and which share of the context's
-# themes of that veld it must have, before it replaces a bare priority's general theme.
-CONTEXT_MIN_HITS = 2
-CONTEXT_MIN_SHARE = 2 / 3
-
-
-def narrow_by_context(decision: Decision, text: str, context: str, knowledge: Knowledge) -> Decision:
-    """A bare priority with a veld's general theme ("Jeugd", "Leefbaarheid") takes the specific
-    theme of that veld which the text around it (the goals and actions under it) is about.
-
-    The codebook labels a creative or bare title by what the plan says it covers; a veld named
-    as a whole keeps its general theme when the context spreads over several of its themes. The
-    item itself must name nothing more specific.
-    """
-    general = knowledge.general_themes
-    if not context or decision.thema not in general or any(h.term.thema not in general for h in find_hits(text, knowledge)):
-        return decision
-    veld = knowledge.codebook.veld_of(decision.thema)
-    in_veld = Counter(h.term.thema for h in find_hits(context, knowledge)
-                      if h.term.thema not in general and knowledge.codebook.veld_of(h.term.thema) == veld)
-    if not in_veld:
-        return decision
-    thema, n = in_veld.most_common(1)[0]
-    if n < CONTEXT_MIN_HITS or n < CONTEXT_MIN_SHARE * sum(in_veld.values()):
-        return decision
-    named = sorted({h.matched for h in find_hits(context, knowledge) if h.term.thema == thema})
-    evidence = (f"Regel: een kale prioriteit krijgt het thema waar de tekst eromheen over gaat "
-                f"({', '.join(repr(m) for m in named[:3])}, {n}x); {decision.evidence}")
-    lps = landelijke_prioriteiten(text, [thema, *decision.also], find_hits(text, knowledge), knowledge)
-    return Decision(thema, decision.also, lps, evidence)

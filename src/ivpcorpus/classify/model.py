@@ -33,8 +33,7 @@ from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
-from ivpcorpus.classify.knowledge import (Decision, Knowledge, decide, find_hits, landelijke_prioriteiten, load_knowledge,
-                                         narrow_by_context, normalise)
+from ivpcorpus.classify.knowledge import Decision, Knowledge, find_hits, landelijke_prioriteiten, load_knowledge, decide, normalise
 
 PREDICTION_COLUMNS = ["thema", "also", "veld", "landelijke_prioriteiten", "confidence", "top3", "evidence"]
 
@@ -205,8 +204,6 @@ class SpeerpuntClassifier(ClassifierMixin, BaseEstimator):
         notes: list[str] = []
         for row, (text, context) in enumerate(zip(texts, contexts)):
             decision = decide(text, knowledge) if self.use_knowledge else None
-            if decision is not None:
-                decision = narrow_by_context(decision, text, context, knowledge)
             decisions.append(decision)
             note = ""
             if decision is not None and decision.thema in index:

@@ -212,11 +212,16 @@ def test_decision_rules_for_the_frequent_confusions(text, thema, knowledge):
     ("Jongeren met wapens en messen", "jeugdoverlast_jeugdcriminaliteit"),
     ("Jeugdbendes in de wijk", "jeugdoverlast_jeugdcriminaliteit"),
     ("Jeugd en huiselijk geweld", "jeugd_algemeen"),
+    # ... but young people as victims, and sexual or domestic violence, are not youth crime.
+    ("Seksueel geweld tegen jongeren", "veelvoorkomende_criminaliteit"),
+    ("Jeugdhulp en daders van huiselijk geweld", "huiselijk_geweld"),
     ("Verslaving bij jongeren voorkomen", "alcohol_drugs_jeugd"),
     ("Genotmiddelen en tieners", "alcohol_drugs_jeugd"),
     # Crime named without a kind is veelvoorkomende criminaliteit; organised crime names itself.
     ("Misdrijven", "veelvoorkomende_criminaliteit"),
     ("Het aanpakken van criminaliteit", "veelvoorkomende_criminaliteit"),
+    ("Criminaliteit verminderen", "veelvoorkomende_criminaliteit"),
+    ("Minder misdrijven", "veelvoorkomende_criminaliteit"),
     ("Ondermijnende criminaliteit", "ondermijning"),
     ("Plofkraken", "ondermijning"),
     # Information shared and used better is informatiepositie.

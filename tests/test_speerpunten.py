@@ -986,6 +986,21 @@ def test_an_announced_list_whose_bullets_were_lost_is_its_short_paragraphs():
                                  "Het aantal verkeersongevallen rond scholen moet omlaag"]
 
 
+def test_prose_after_a_list_of_paragraphs_is_not_one_of_its_items():
+    text = ("2 Koers\n\nDit zijn onze prioriteiten:\n\nWoninginbraken terugdringen.\n\n"
+            "Ondermijning in het buitengebied aanpakken.\n\nJongeren eerder helpen.\n\n"
+            "Hieronder lichten we deze keuzes toe.\n\nDie toelichting staat per prioriteit in hoofdstuk 4.\n")
+    assert texts(find(text)) == ["Woninginbraken terugdringen", "Ondermijning in het buitengebied aanpakken",
+                                 "Jongeren eerder helpen"]
+
+
+def test_a_sentence_that_states_the_priorities_after_a_colon_is_not_a_list_of_paragraphs():
+    text = ("2 Koers\n\nDit zijn onze prioriteiten:\n\n"
+            "Onze speerpunten zijn ondermijning, woninginbraken en jeugdoverlast.\n\n"
+            "Daarnaast blijven we werken aan verkeersveiligheid.\n")
+    assert texts(find(text)) == ["ondermijning", "woninginbraken", "jeugdoverlast"]
+
+
 def test_short_paragraphs_after_a_colon_without_a_priority_cue_are_prose():
     text = "2 Terugblik\n\nIn de afgelopen jaren is het volgende bereikt:\n" + PARAGRAPH_ITEMS
     assert texts(find(text)) == []
@@ -994,11 +1009,11 @@ def test_short_paragraphs_after_a_colon_without_a_priority_cue_are_prose():
 def test_an_enumeration_inside_one_item_of_the_list_is_that_items_content():
     text = """2 Prioriteiten
 
-Dit zijn de prioriteiten van het college:
+De raad heeft de prioriteiten voor deze periode vastgesteld. Het gaat om de volgende onderwerpen:
 
 Een veilige en schone openbare ruimte in alle wijken.
 
-Focus op drugshandel, witwassen en vastgoedfraude.
+De focus ligt op drugshandel, witwassen en vastgoedfraude.
 
 Een sluitende aanpak voor inwoners met verward gedrag.
 
@@ -1007,14 +1022,14 @@ Een sluitende aanpak voor inwoners met verward gedrag.
 De uitvoering volgt in jaarplannen.
 """
     assert texts(find(text)) == ["Een veilige en schone openbare ruimte in alle wijken",
-                                 "Focus op drugshandel, witwassen en vastgoedfraude",
+                                 "De focus ligt op drugshandel, witwassen en vastgoedfraude",
                                  "Een sluitende aanpak voor inwoners met verward gedrag"]
 
 
 def test_an_item_led_by_an_article_starts_at_the_en_before_it():
-    text = "Onze prioriteiten zijn ondermijning, ouderenveiligheid en een veilige woon- en leefomgeving en minder overlast.\n"
-    assert texts(find(text)) == ["ondermijning", "ouderenveiligheid",
-                                 "een veilige woon- en leefomgeving en minder overlast"]
+    text = "Onze prioriteiten zijn ondermijning, een veilige wijk en een schone openbare ruimte en de aanpak van jeugdoverlast.\n"
+    assert texts(find(text)) == ["ondermijning", "een veilige wijk", "een schone openbare ruimte",
+                                 "de aanpak van jeugdoverlast"]
 
 
 def test_a_codebook_name_holds_its_en_only_when_the_whole_name_is_there():

@@ -153,8 +153,9 @@ class SpeerpuntClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def _calibrate_confidence(self, X, y, sample_weight) -> dict:
-        """A logistic map from (top probability, margin to the second, knowledge decided or not)
-        to the chance that the top thema is right, fitted on out-of-fold predictions: every item
+        """A logistic map from `_confidence_features` (top probability, margin to the second,
+        knowledge decided or not, the statistical model's own probability of the chosen thema) to
+        the chance that the top thema is right, fitted on out-of-fold predictions: every item
         is predicted by a classifier that never saw it (nor its plan, when X has `plan`), so the
         confidence never rests on the items it is reported for."""
         from sklearn.model_selection import GroupKFold, KFold
@@ -274,9 +275,8 @@ def _logit(p: float) -> float:
 def _confidence_features(proba_row: np.ndarray, decision: Decision | None, model_row: np.ndarray) -> list[float]:
     """What the calibration map sees: how sure the combined prediction is (logit of the top
     probability, margin to the second), whether the knowledge decided, and how far the statistical
-    model on its own agrees with the chosen thema. The agreement is what carries to wordings no
-    rule was written for: there the knowledge and the model part ways more often, and the
-    knowledge's own precision on the development items says nothing."""
+    model on its own agrees with the chosen thema (where the knowledge and the model part ways,
+    a rule decided against what the labelled wordings suggest)."""
     order = np.argsort(-proba_row, kind="stable")
     top = proba_row[order[0]]
     second = proba_row[order[1]] if len(proba_row) > 1 else 0.0

@@ -507,8 +507,10 @@ def _section_cuts(rows: list[list[Line]], gutter: float) -> list[float]:
             # column, then the next section's heading: cut above the heading, so that the other
             # column is read after the marker and before the heading.
             for k in range(1, len(below)):
-                if len(below) - k <= 3 and all(heading_rows[k:]) \
-                        and is_bare_marker(" ".join(line.text for line in below[k - 1])):
+                marker = " ".join(line.text for line in below[k - 1]).strip()
+                # a bullet or a letter at body size; a bare number may be the heading's own chapter number
+                if len(below) - k <= 3 and all(heading_rows[k:]) and not heading_rows[k - 1] \
+                        and is_bare_marker(marker) and not re.fullmatch(r"[\d.)]+", marker):
                     top, above_bottom = min(line.top for line in below[k]), max(line.bottom for line in below[k - 1])
                     if top - above_bottom >= 0.8 * line_height:
                         cuts.append((top + above_bottom) / 2)

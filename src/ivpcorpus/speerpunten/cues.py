@@ -42,6 +42,7 @@ class Cues:
     clause_start: re.Pattern
     addition: re.Pattern
     priority_nouns: re.Pattern
+    list_close: re.Pattern
 
     def count_in(self, folded: str) -> int | None:
         """The number an announcement gives ('de vier prioriteiten', '5 speerpunten'), if any."""

@@ -59,10 +59,11 @@ def _split_last_and(segment: str, pairs: FixedPairs, only_part: bool = False) ->
         return [segment]
     if len(positions) > 1 and not only_part:
         # An item that opens with an article ("A en een veilige woon- en leefomgeving") starts
-        # at the 'en' before the article.
-        led = [p for p in positions if words[p + 1].lower() in ("een", "de", "het", "onze")]
+        # at the 'en' before the article; "tussen politie en de gemeente" is one item's phrase.
+        led = [p for p in positions if words[p + 1].lower() in ("een", "de", "het", "onze")
+               and not any(w.lower() in ("tussen", "van", "met") for w in words[max(0, p - 3):p])]
         if led:
-            return _split_at(words, [led[-1]])
+            return _split_at(words, led)
     chosen = positions[-1]
     if len(positions) > 1:
         chosen = next((p for p in positions if 1 < p <= 8 and 2 <= len(words) - p - 1 <= 8), chosen)

@@ -73,8 +73,14 @@ def propose_paragraph_lists(plan: Plan) -> list[CandidateList]:
             continue
         run = []
         for unit in units[i + 1: i + 1 + MAX_PARAGRAPH_ITEMS]:
+            # The list ends at anything that is not one short sentence, at prose about the list,
+            # and at a sentence that names a tier itself ("Onze speerpunten zijn A, B en C": an
+            # enumeration of its own). An item may still carry a cue word ("Focus op A en B").
+            folded = fold(unit.text)
             if unit.kind != "paragraph" or len(sentences_of(unit.text)) > 1 \
-                    or len(unit.text.split()) > MAX_LIST_ITEM_WORDS or unit.text.rstrip().endswith(":"):
+                    or len(unit.text.split()) > MAX_LIST_ITEM_WORDS or unit.text.rstrip().endswith(":") \
+                    or plan.cues.list_close.match(folded) or plan.cues.priority_nouns.search(folded) \
+                    or plan.cues.second_tier.search(folded):
                 break
             run.append(unit)
         if len(run) < 2:

@@ -9,7 +9,7 @@ BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 DEMO_OUT ?= reports/demo
 
-.PHONY: demo test test-fast bench nlp-model bench-nlp bench-topics bench-classify bench-national evaluate demo-corpus clean
+.PHONY: demo test test-fast bench nlp-model bench-nlp bench-topics bench-classify bench-national bench-first-run evaluate demo-corpus clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ bench-classify: $(STAMP)  ## classifier: grouped-CV on the dev speerpunten next 
 
 bench-national: $(STAMP)  ## a national-size synthetic corpus (340 plans, ~14,000 pages; made once in benchmarks/work): time and peak memory per stage next to plain pdfplumber
 	$(BIN)/python benchmarks/bench_national.py
+
+bench-first-run: $(STAMP)  ## the demo corpus: first run per stage (new machine, new OUT_DIR) and re-run next to plain pdfplumber, each a fresh process (~5 min)
+	$(BIN)/python benchmarks/bench_first_run.py corpus/demo
 
 evaluate: $(STAMP)  ## measured accuracy on the check split of ../shared/dev (finder + labels) -> src/ivpcorpus/data/evaluation.json, shown in the report
 	$(BIN)/python -m ivpcorpus.evaluation ../shared/dev

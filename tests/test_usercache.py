@@ -42,6 +42,12 @@ def test_an_unwritable_cache_only_means_making_it_again(tmp_path, monkeypatch):
     assert usercache.cached("thing", "k", lambda: 42) == 42
 
 
+def test_an_object_pickle_cannot_store_is_returned_uncached(cache):
+    value = usercache.cached("thing", "k", lambda: (lambda: 1))  # a lambda: pickle refuses it
+    assert value() == 1
+    assert not list((cache / "thing").glob("*.joblib"))
+
+
 def test_old_entries_are_removed(cache):
     for n in range(usercache.KEEP + 3):
         usercache.cached("thing", f"k{n}", lambda: n)

@@ -62,8 +62,8 @@ def cached(kind: str, key: str, make: Callable[[], T]) -> T:
             if os.path.exists(tmp):
                 os.unlink(tmp)
         _prune(folder)
-    except OSError as error:  # no writable cache: the run goes on with what it made
-        log.info("%s: not cached (%s)", path, error)
+    except Exception as error:  # no writable cache, or an object pickle cannot store: go on with what was made
+        log.info("%s: not cached (%s: %s)", path, type(error).__name__, error)
     return value
 
 

@@ -13,7 +13,8 @@ the runs are compared with the mean). Each pipeline run is a fresh
    corpus costs);
 3. re-run: the same corpus and OUT_DIR as 2 again (should take seconds).
 
-`--compare SRC` times another checkout's code the same way, in the same run (before/after).
+`--compare SRC` times another checkout's code the same way, in the same run (before/after); the
+variants take turns run by run.
 The machine caches go to WORK/<variant>/machine-cache (NUMBA_CACHE_DIR and IVPCORPUS_CACHE_DIR), so
 the user's own caches are neither used nor touched. "startup" is the process's time before the
 pipeline starts (imports), "store" its time after the stages (Parquet, DuckDB). The machine is
@@ -29,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 REFERENCE_RATIO = 2.0  # issue 15: a first run within 2x plain pdfplumber
@@ -63,9 +65,18 @@ def child(corpus: Path, out: Path, result: Path) -> None:
                 steps[label] = steps.get(label, 0.0) + time.perf_counter() - started
         return wrapper
 
-    for module_name, name, label in STEPS:
-        module = importlib.import_module(module_name)
-        setattr(module, name, timed(getattr(module, name), label))
+    def with_steps(stage):
+        # The modules are imported when their stage starts, as in a plain run (importing UMAP
+        # before the pipeline would move its compilation into the startup).
+        def run_stage(ctx):
+            for module_name, name, label in STEPS:
+                if label.startswith(stage.name + ":"):
+                    module = importlib.import_module(module_name)
+                    setattr(module, name, timed(getattr(module, name), label))
+            stage.run(ctx)
+        return run_stage
+
+    pipeline.STAGES = [replace(stage, run=with_steps(stage)) for stage in pipeline.STAGES]
     started = time.perf_counter()
     ctx = pipeline.run(pipeline.RunOptions(corpus_dir=corpus, out_dir=out, workers=2, progress=False))
     total = time.perf_counter() - started
@@ -88,13 +99,17 @@ def timed_run(corpus: Path, out: Path, caches: Path, src: Path | None = None) ->
     return run
 
 
-def three_runs(corpus: Path, work: Path, src: Path | None = None) -> dict[str, dict]:
-    caches = work / "machine-cache"
-    return {
-        "new machine": timed_run(corpus, work / "out-new-machine", caches, src),
-        "first run": timed_run(corpus, work / "out", caches, src),
-        "re-run": timed_run(corpus, work / "out", caches, src),
-    }
+RUNS = {"new machine": "out-new-machine", "first run": "out", "re-run": "out"}
+
+
+def interleaved_runs(corpus: Path, variants: dict[str, tuple[Path, Path | None]]) -> dict[str, dict[str, dict]]:
+    """The three runs for every variant (label -> (work folder, src)), taking turns run by run,
+    so a change in the machine's other load falls on all variants alike."""
+    results: dict[str, dict[str, dict]] = {label: {} for label in variants}
+    for run, folder in RUNS.items():
+        for label, (work, src) in variants.items():
+            results[label][run] = timed_run(corpus, work / folder, work / "machine-cache", src)
+    return results
 
 
 def pdfplumber_seconds(paths: list[Path]) -> tuple[float, int]:
@@ -130,9 +145,10 @@ def main() -> None:
     args.work.mkdir(parents=True)
     pdfs = sorted(p for p in args.corpus.rglob("*") if p.suffix.lower() == ".pdf")
     before, pages = pdfplumber_seconds(pdfs)
-    variants = {"this code": three_runs(args.corpus, args.work / "this")}
+    choices = {"this code": (args.work / "this", None)}
     if args.compare:
-        variants[f"{args.compare}"] = three_runs(args.corpus, args.work / "compare", args.compare)
+        choices[f"{args.compare}"] = (args.work / "compare", args.compare)
+    variants = interleaved_runs(args.corpus, choices)
     after, _ = pdfplumber_seconds(pdfs)
     # The other load on a shared machine changes within minutes: pdfplumber is timed before and
     # after the runs, and the runs are compared with the mean of the two.

@@ -2,22 +2,30 @@
 # virtual environment on first use and installs everything it needs (nothing is downloaded at
 # run time). BERTopic is installed without its declared dependencies: its hard dependency on
 # sentence-transformers would pull torch, which ivpcorpus does not use (see pyproject.toml).
+# `make demo` installs what a run needs (ivpcorpus and its dask extra); the developer targets
+# (tests, benchmarks, training) add the dev extra on top, in the same environment.
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
-STAMP = $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+PYPROJECT_HASH = $(shell cat pyproject.toml | sha1sum | cut -c1-12)
+CORE_STAMP = $(VENV)/.installed-core-$(PYPROJECT_HASH)
+STAMP = $(VENV)/.installed-dev-$(PYPROJECT_HASH)
 DEMO_OUT ?= reports/demo
 
-.PHONY: demo test test-fast bench nlp-model bench-nlp bench-topics bench-classify bench-national evaluate demo-corpus clean
+.PHONY: demo test test-fast bench nlp-model bench-nlp bench-topics bench-classify bench-national bench-first-run evaluate demo-corpus clean
 
-$(STAMP): pyproject.toml
+$(CORE_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,dask]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dask]'
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps bertopic==0.17.4
 	rm -f $(VENV)/.installed-* && touch $@
 
-demo: $(STAMP)  ## run the whole pipeline on the bundled demo corpus
+$(STAMP): $(CORE_STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,dask]'
+	rm -f $(VENV)/.installed-dev-* && touch $@
+
+demo: $(CORE_STAMP)  ## run the whole pipeline on the bundled demo corpus
 	$(BIN)/ivpcorpus run corpus/demo --out $(DEMO_OUT)
 
 test: $(STAMP)  ## the test suite (installs Debian's chromium for the report's browser test and tesseract for the OCR test when root)
@@ -47,10 +55,13 @@ bench-classify: $(STAMP)  ## classifier: grouped-CV on the dev speerpunten next 
 bench-national: $(STAMP)  ## a national-size synthetic corpus (340 plans, ~14,000 pages; made once in benchmarks/work): time and peak memory per stage next to plain pdfplumber
 	$(BIN)/python benchmarks/bench_national.py
 
+bench-first-run: $(STAMP)  ## the demo corpus: first run per stage (new machine, new OUT_DIR) and re-run next to plain pdfplumber, each a fresh process (~5 min)
+	$(BIN)/python benchmarks/bench_first_run.py corpus/demo
+
 evaluate: $(STAMP)  ## measured accuracy on the check split of ../shared/dev (finder + labels) -> src/ivpcorpus/data/evaluation.json, shown in the report
 	$(BIN)/python -m ivpcorpus.evaluation ../shared/dev
 
-demo-corpus: $(STAMP)  ## regenerate the synthetic demo corpus in corpus/demo (seed 42, 64 plans, ~1 min)
+demo-corpus: $(CORE_STAMP)  ## regenerate the synthetic demo corpus in corpus/demo (seed 42, 64 plans, ~1 min)
 	rm -rf corpus/demo && $(BIN)/ivpcorpus demo-corpus corpus/demo --seed 42 --plans 64
 
 clean:

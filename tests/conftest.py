@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,20 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def repo_dir() -> Path:
     return REPO
+
+
+@pytest.fixture(scope="session", autouse=True)
+def user_cache(tmp_path_factory) -> Path:
+    """The runs of a session share one user cache (`ivpcorpus.usercache`: the trained
+    classifier), never the developer's own ~/.cache; subprocesses inherit it."""
+    folder = tmp_path_factory.mktemp("user-cache")
+    previous = os.environ.get("IVPCORPUS_CACHE_DIR")
+    os.environ["IVPCORPUS_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("IVPCORPUS_CACHE_DIR", None)
+    else:
+        os.environ["IVPCORPUS_CACHE_DIR"] = previous
 
 
 @pytest.fixture(scope="session")

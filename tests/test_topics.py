@@ -335,3 +335,24 @@ def test_topics_command_reads_the_store_and_publishes_the_tables(dev_corpus, emb
 
     unknown = CliRunner().invoke(app, ["topics", "--out", str(embedding_store.root), "--embedder", "bert"])
     assert unknown.exit_code == 2 and "onbekend embeddingmodel" in unknown.output
+
+
+def test_umap_small_data_distances_are_scikit_learns_bit_for_bit():
+    from sklearn.metrics import pairwise_distances
+    from umap.distances import cosine
+
+    from ivpcorpus.topics.distances import cosine_distances
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((120, 16)).astype(np.float32)
+    X[3], X[10] = X[5], 0.0  # a duplicate and a zero vector (cosine's special cases)
+    Y = rng.standard_normal((40, 16)).astype(np.float32)
+    for y in (None, X, Y):
+        expected = pairwise_distances(X, y, metric=cosine)
+        got = cosine_distances(X, y, cosine, {})
+        assert got.dtype == expected.dtype and np.array_equal(got.view(np.uint32), expected.view(np.uint32))
+    # Anything else stays scikit-learn's: another metric, arguments, dtype or non-finite values.
+    assert cosine_distances(X, None, "cosine", {}) is None
+    assert cosine_distances(X, None, cosine, {"w": 1}) is None
+    assert cosine_distances(X.astype(np.float64), None, cosine, {}) is None
+    assert cosine_distances(np.where(X > 2, np.nan, X), None, cosine, {}) is None

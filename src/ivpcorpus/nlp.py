@@ -72,7 +72,7 @@ class LemmaFallback:
     def initialize(self, get_examples=None, nlp=None, table: dict[str, str] | None = None,
                    extra_lemmas: Iterable[str] = ()):
         if table is None:
-            import spacy_lookups_data  # only needed when building the pipeline
+            import spacy_lookups_data  # only when building the pipeline (`make nlp-model`): in the dev extra
 
             path = Path(spacy_lookups_data.__file__).parent / "data" / "nl_lemma_lookup.json.gz"
             with gzip.open(path, "rt", encoding="utf8") as fh:

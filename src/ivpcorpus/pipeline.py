@@ -193,11 +193,11 @@ def stage_classify(ctx: RunContext) -> None:
     """Codebook labels for every speerpunt, document by document (a document whose items make the
     classifier fail keeps them unlabelled, with an error row); reviewed corrections
     (OUT_DIR/review) override the model and are training data, so a re-run never undoes a review."""
-    from ivpcorpus.classify import default_classifier, label_speerpunten
+    from ivpcorpus.classify import label_speerpunten
     from ivpcorpus.review import load_corrections
 
     corrections = load_corrections(ctx.options.out_dir)
-    classifier = default_classifier(corrections)
+    classifier = trained_classifier(corrections)
     codebook = ctx.reference.codebook
     items = ctx.tables["speerpunten"]
     labelled, failures = per_document(items, lambda doc_items: label_speerpunten(doc_items, classifier, codebook,
@@ -215,6 +215,28 @@ def stage_classify(ctx: RunContext) -> None:
         ctx.tables["corrections"] = corrections
     ctx.set_errors("classify", failures)
     atomic_write_csv(ctx.options.out_dir / catalog.SPEERPUNTEN_CSV, ctx.tables["speerpunten"])
+
+
+def trained_classifier(corrections: pd.DataFrame):
+    """`classify.default_classifier(corrections)`, trained once per machine and kept in the user
+    cache (`usercache`): training gives the same model every time and took about 9 s of every
+    run. The key covers all the classifier is made from: the package's code and data (the
+    classify package, its rules, seeds and gold items, the codebook), the corrections and the
+    versions of the libraries whose objects the model holds, so any change trains again."""
+    import joblib
+    import numpy
+    import scipy
+    import sklearn
+
+    from ivpcorpus.classify import default_classifier
+    from ivpcorpus.usercache import cached
+
+    digest = hashlib.sha256(_code_version().encode())
+    digest.update(json.dumps([sys.version, sklearn.__version__, numpy.__version__, scipy.__version__,
+                              joblib.__version__]).encode())
+    digest.update(",".join(map(str, corrections.columns)).encode())
+    digest.update(pd.util.hash_pandas_object(corrections.astype(str), index=False).values.tobytes())
+    return cached("classifier", digest.hexdigest()[:32], lambda: default_classifier(corrections))
 
 
 def _documents_table(manifest: pd.DataFrame, results: dict[str, dict[str, pd.DataFrame]]) -> pd.DataFrame:

@@ -50,7 +50,11 @@ def lemma_texts(texts: list[str]) -> list[str]:
     """Each text as its content-word lemmas, space-separated (the words c-TF-IDF counts)."""
     from ivpcorpus import nlp  # loads the Dutch spaCy pipeline: only when topics are made
 
-    return [" ".join(lemmas) for lemmas in nlp.lemmatize(texts)]
+    # Plans repeat boilerplate word for word (the demo: 682 distinct texts in 1,495 passages),
+    # and a text's lemmas do not depend on its neighbours in a batch: each text is read once.
+    unique = list(dict.fromkeys(texts))
+    lemmas_of = dict(zip(unique, (" ".join(lemmas) for lemmas in nlp.lemmatize(unique))))
+    return [lemmas_of[text] for text in texts]
 
 
 def share_by_group(topic_passages: pd.DataFrame, topics: pd.DataFrame, documents: pd.DataFrame,

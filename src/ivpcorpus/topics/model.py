@@ -45,6 +45,7 @@ from ivpcorpus.classify.knowledge import load_knowledge, normalise
 from ivpcorpus.codebook import Codebook
 from ivpcorpus.catalog import NEW_THEME, columns, empty, validate
 from ivpcorpus.topics.embedding import Embedder, get_embedder
+from ivpcorpus.topics.jit import enable_numba_caching, exact_small_data_distances
 
 OUTLIER_TOPIC = -1
 OUTLIER_LABEL = "geen onderwerp (verspreide passages)"
@@ -217,11 +218,13 @@ def fit_topics(passages: pd.DataFrame, embeddings: np.ndarray, lemma_texts: list
     """
     if len(passages) == 0:
         return TopicFit(None, empty("topics"), empty("topic_passages"))
+    enable_numba_caching()  # before UMAP compiles anything in this process (see jit.py)
     descriptions = theme_descriptions(codebook)
     backend = backend or get_embedder()
     scorer = ThemeScorer(codebook, backend)
     model = _topic_model(len(passages), settings, descriptions, backend, scorer)
-    assigned, _ = model.fit_transform(lemma_texts, embeddings=embeddings)
+    with exact_small_data_distances():
+        assigned, _ = model.fit_transform(lemma_texts, embeddings=embeddings)
     assigned = np.asarray(assigned, dtype=int)
 
     theme_of_label = dict(zip(descriptions, codebook.theme_ids))

@@ -94,7 +94,13 @@ def select_speerpunten_for_review(items: pd.DataFrame, findings: pd.DataFrame, c
                          "score": candidate.score, "reden": "kandidaat, telt pas mee na 'speerpunt'"})
         rows.append({**base, "reden": f"ontbrekend speerpunt? vul beslissing 'speerpunt' en correctie_tekst in ({plan.finding})"})
     sheet = pd.DataFrame(rows, columns=SPEERPUNT_SHEET_COLUMNS)
-    return sheet.astype(object).fillna("")  # blank cells, not NaN, for the person filling it in
+    return _blank_cells(sheet)
+
+
+def _blank_cells(sheet: pd.DataFrame) -> pd.DataFrame:
+    """Empty cells of a review sheet as "" (never NaN), in the sheet written and the sheets read;
+    as objects, because pandas 4 refuses a text fill value in a float column."""
+    return sheet.astype(object).fillna("")
 
 
 def codebook_table(codebook: Codebook) -> pd.DataFrame:
@@ -221,7 +227,7 @@ def read_review_sheet(path: Path) -> pd.DataFrame:
     missing = [c for c in ("item_id", "text", "correctie_thema") if c not in sheet.columns]
     if missing:
         raise ReviewError(f"{path.name}: kolom(men) {missing} ontbreken; gebruik het blad uit `ivpcorpus review export`")
-    return sheet.astype(object).fillna("")  # blank cells, not NaN, for the person filling it in
+    return _blank_cells(sheet)
 
 
 def import_review(path: Path, out_dir: Path, reviewer: str, codebook: Codebook,
@@ -279,7 +285,7 @@ def read_speerpunten_sheet(path: Path) -> pd.DataFrame | None:
     missing = [c for c in ("doc_id", "item_id", "beslissing") if c not in sheet.columns]
     if missing:
         raise ReviewError(f"{path.name}: kolom(men) {missing} ontbreken in het blad '{SPEERPUNT_SHEET}'")
-    return sheet.astype(object).fillna("")  # blank cells, not NaN, for the person filling it in
+    return _blank_cells(sheet)
 
 
 def import_speerpunt_review(path: Path, out_dir: Path, reviewer: str, now: datetime | None = None) -> pd.DataFrame:

@@ -32,6 +32,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
+from ivpcorpus.catalog import split_labels
 from ivpcorpus.classify.evaluate import (classification_metrics, comparison_table, cross_validated_predictions,
                                          format_calibration, format_metrics, format_table, held_out_predictions,
                                          landelijke_prioriteiten_scores, read_gold, split_gold)
@@ -47,7 +48,7 @@ class KnowledgeOnly:
     """The codebook knowledge alone: its decision where it makes one, else the most frequent
     thema of the training items (the only thing fitted)."""
 
-    def fit(self, X: pd.DataFrame, y) -> KnowledgeOnly:
+    def fit(self, X: pd.DataFrame, y, landelijke_prioriteiten=None) -> KnowledgeOnly:
         self.fallback_ = pd.Series(y).mode()[0]
         return self
 
@@ -61,7 +62,7 @@ class KnowledgeOnly:
 class TfidfFloor:
     """Character n-gram TF-IDF and a logistic regression on the item texts; predicts no priorities."""
 
-    def fit(self, X: pd.DataFrame, y) -> TfidfFloor:
+    def fit(self, X: pd.DataFrame, y, landelijke_prioriteiten=None) -> TfidfFloor:
         self.model_ = make_pipeline(TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True),
                                     LogisticRegression(C=10, max_iter=5000)).fit(X["text"], y)
         return self
@@ -107,6 +108,10 @@ def main() -> None:
         print(format_metrics(f"{SHIPPED}, {evaluation}", metrics[SHIPPED][evaluation]), end="\n\n")
         print(format_calibration(f"zekerheid (kans op het gekozen thema) tegen strikt juist, {evaluation}",
                                  correct, predicted["confidence"]), end="\n\n")
+        lp_correct = [set(split_labels(p)) == set(split_labels(g))
+                      for p, g in zip(predicted["landelijke_prioriteiten"], subset["landelijke_prioriteiten"])]
+        print(format_calibration(f"zekerheid landelijke prioriteiten (kans dat de set klopt) tegen set exact juist, "
+                                 f"{evaluation}", lp_correct, predicted["lp_confidence"]), end="\n\n")
         print(f"landelijke prioriteiten, {evaluation}:")
         print(format_table(landelijke_prioriteiten_scores(subset, predicted), indent="  "), end="\n\n")
     print(f"looptijd {time.perf_counter() - started:.0f} s")

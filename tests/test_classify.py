@@ -163,9 +163,9 @@ def test_cross_validation_never_trains_on_the_test_plan(shared_dir):
     seen = []
 
     class Spy(SpeerpuntClassifier):
-        def fit(self, X, y, sample_weight=None):
+        def fit(self, X, y, sample_weight=None, landelijke_prioriteiten=None):
             seen.append(set(X["text"]))
-            return super().fit(X, y, sample_weight)
+            return super().fit(X, y, sample_weight, landelijke_prioriteiten)
 
     predictions = cross_validated_predictions(gold, Spy, n_splits=3)
     assert len(predictions) == len(gold) and len(seen) == 3
@@ -207,6 +207,33 @@ def test_confidence_is_calibrated_out_of_fold_not_on_the_training_items():
     confidence = clf.predict_labels(pd.DataFrame({"text": texts}))["confidence"]
     assert abs(confidence.mean() - oof) < 0.15
     assert clf.predict_proba(texts).max(axis=1).mean() > confidence.mean()
+
+
+def test_priorities_confidence_is_calibrated_out_of_fold():
+    """Items whose coded landelijke prioriteit the wording cannot predict (half of the drug items
+    are coded ondermijning, half none) get a priorities' confidence near that out-of-fold rate;
+    items whose priorities always follow (none for road safety) get a high one. Without the gold
+    priorities there is no such confidence."""
+    import random
+
+    rng = random.Random(1)
+    places = ["straat", "plein", "park", "haven", "dorp", "wijk", "markt", "brug", "school", "station"]
+    texts, themes, lps = [], [], []
+    for n in range(60):
+        texts.append(f"Aanpak van drugshandel rond {rng.choice(places)} {n}")
+        themes.append("ondermijning")
+        lps.append(rng.choice(["ondermijning", ""]))
+        texts.append(f"Verkeersveiligheid rond {rng.choice(places)} {n}")
+        themes.append("verkeersveiligheid")
+        lps.append("")
+    items = pd.DataFrame({"text": texts, "plan": [f"plan{n % 12}" for n in range(len(texts))]})
+    clf = SpeerpuntClassifier().fit(items, themes, landelijke_prioriteiten=lps)
+    assert 0.6 < clf.lp_confidence_calibration_["oof_accuracy"] < 0.9
+    labels = clf.predict_labels(items[["text"]])
+    drugs = labels["lp_confidence"][[t == "ondermijning" for t in themes]]
+    roads = labels["lp_confidence"][[t == "verkeersveiligheid" for t in themes]]
+    assert 0.3 < drugs.mean() < 0.7 and roads.mean() > 0.85
+    assert np.isnan(SpeerpuntClassifier().fit(items, themes).predict_labels(items[["text"]])["lp_confidence"]).all()
 
 
 def test_reliability_table_and_ece_measure_overconfidence():

@@ -55,10 +55,13 @@ def test_export_selects_least_certain_and_offers_codebook(out_dir):
     assert n == 5 and xlsx.exists() and csv.exists()
     sheet = read_review_sheet(xlsx)
     labelled = Store(out_dir).read("speerpunten")
-    chosen = labelled[labelled["item_id"].isin(sheet["item_id"].head(3))]["label_confidence"]
-    others = labelled[~labelled["item_id"].isin(sheet["item_id"].head(3))]["label_confidence"]
-    assert chosen.max() <= others.min()
-    assert list(sheet["reden"]) == ["onzeker"] * 3 + ["steekproef (zeker)"] * 2
+    # an item is as certain as the less certain of its thema and its landelijke prioriteiten
+    certainty = labelled.set_index("item_id")[["label_confidence", "lp_confidence"]].min(axis=1)
+    chosen = certainty[certainty.index.isin(sheet["item_id"].head(3))]
+    assert chosen.max() <= certainty.drop(chosen.index).min()
+    thema_least = labelled.set_index("item_id").loc[sheet["item_id"].head(3)].eval("label_confidence <= lp_confidence")
+    assert list(sheet["reden"].head(3)) == ["onzeker (thema)" if t else "onzeker (landelijke prioriteiten)" for t in thema_least]
+    assert list(sheet["reden"].tail(2)) == ["steekproef (zeker)"] * 2
     book = openpyxl.load_workbook(xlsx)
     codes = [row[1] for row in book[CODEBOOK_SHEET].iter_rows(min_row=2, values_only=True)]
     assert "ondermijning" in codes and "maatschappelijke_onrust" in codes

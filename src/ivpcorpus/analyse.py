@@ -31,7 +31,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from ivpcorpus.catalog import GEMEENTE, PLAN
+from ivpcorpus.catalog import GEMEENTE, PLAN, split_labels
 from ivpcorpus.codebook import Codebook
 from ivpcorpus.registry import GROUPS, Registry
 from ivpcorpus.synthetic import SYNTHETIC_MARKER
@@ -88,13 +88,6 @@ JOINT = "gezamenlijk plan"
 
 
 # -- helpers ---------------------------------------------------------------------------------
-def split_labels(cell: object, sep: str = "|") -> list[str]:
-    """The values of a multi-valued cell ("a|b", "GM0001;GM0002"); empty for NaN/""."""
-    if cell is None or (isinstance(cell, float) and pd.isna(cell)):
-        return []
-    return [part.strip() for part in str(cell).split(sep) if part.strip()]
-
-
 def period_start(period: object) -> int | None:
     """The start year of a period such as "2023-2026", "c2019-2022" or "2018"."""
     match = re.search(r"(19|20)\d\d", str(period or ""))
@@ -548,6 +541,19 @@ def _evaluation_rows(evaluation: dict) -> list[dict]:
          "n_items": n_items, "n_plans": labels["n_plans"],
          "description": "gemiddeld verschil tussen zekerheid en nauwkeurigheid per klasse (ECE; 0 = zekerheid klopt)"},
     ]
+    if "lp_set_accuracy" in labels:  # evaluation.json of 0.x before the priorities had a confidence of their own
+        n_right = round(labels["lp_set_accuracy"] * n_items)
+        rows += [
+            {"part": "labels", "metric": "lp_set_accuracy", "value": labels["lp_set_accuracy"], "n_items": n_items,
+             "n_plans": labels["n_plans"], "description": "labelen: set landelijke prioriteiten precies juist",
+             **dict(zip(("low", "high"), wilson_interval(n_right, n_items)))},
+            {"part": "labels", "metric": "lp_mean_confidence", "value": labels["lp_mean_confidence"], "n_items": n_items,
+             "n_plans": labels["n_plans"],
+             "description": "gemiddelde zekerheid van de landelijke prioriteiten op de ontwikkeldata"},
+            {"part": "labels", "metric": "lp_expected_calibration_error", "value": labels["lp_expected_calibration_error"],
+             "n_items": n_items, "n_plans": labels["n_plans"],
+             "description": "ECE van de zekerheid van de landelijke prioriteiten (0 = zekerheid klopt)"},
+        ]
     rows += [{"part": "calibration", "metric": b["bin"], "value": b["accuracy"], "mean_confidence": b["mean_confidence"],
               "n_items": b["n"], "n_plans": labels["n_plans"],
               "description": "zekerheidsklasse: aandeel juiste thema's (value) bij de gemiddelde zekerheid"}

@@ -83,7 +83,8 @@ _SPEERPUNT_COLUMNS: Schema = {
 # the finder's own confidence/evidence).
 LABEL_COLUMNS: Schema = {
     "thema": "str", "also": "str", "veld": "str", "landelijke_prioriteiten": "str",
-    "label_confidence": "float", "top3": "str", "label_evidence": "str", "label_source": "str",
+    "label_confidence": "float", "lp_confidence": "float", "top3": "str", "label_evidence": "str",
+    "label_source": "str",
 }
 _INTERVAL = {"share_low": "float", "share_high": "float"}
 
@@ -277,3 +278,11 @@ def empty(name: str, schema: Schema | None = None) -> pd.DataFrame:
     schema = schema if schema is not None else TABLES[name].columns
     dtypes = {"str": "object", "int": "int64", "float": "float64", "bool": "bool"}
     return pd.DataFrame({c: pd.Series(dtype=dtypes[k]) for c, k in schema.items()})
+
+
+# Multi-valued cells (also, landelijke_prioriteiten, top3, ...) join their values with '|'.
+def split_labels(cell: object, sep: str = "|") -> list[str]:
+    """The values of a multi-valued cell ("a|b", "GM0001;GM0002"); empty for NaN/""."""
+    if cell is None or (isinstance(cell, float) and pd.isna(cell)):
+        return []
+    return [part.strip() for part in str(cell).split(sep) if part.strip()]

@@ -70,6 +70,7 @@ def evaluate_labels(gold_csv: Path, split: dict) -> dict:
     """Scores of the classifier trained on the tune items only, on the check items."""
     from ivpcorpus.classify.evaluate import (classification_metrics, expected_calibration_error,
                                              held_out_predictions, read_gold, reliability_table, split_gold)
+    from ivpcorpus.catalog import split_labels
     from ivpcorpus.classify.model import SpeerpuntClassifier
 
     parts = split_gold(read_gold(gold_csv), split)
@@ -79,6 +80,9 @@ def evaluate_labels(gold_csv: Path, split: dict) -> dict:
     correct = predicted["thema"].to_numpy() == check["thema"].to_numpy()
     confidence = predicted["confidence"].to_numpy(dtype=float)
     reliability = reliability_table(correct, confidence)
+    lp_correct = np.array([set(split_labels(p)) == set(split_labels(g))
+                           for p, g in zip(predicted["landelijke_prioriteiten"], check["landelijke_prioriteiten"])])
+    lp_confidence = predicted["lp_confidence"].to_numpy(dtype=float)
     return {
         "n_items": len(check), "n_plans": int(check["plan"].nunique()),
         "n_train_items": len(tune), "n_train_plans": int(tune["plan"].nunique()),
@@ -88,6 +92,9 @@ def evaluate_labels(gold_csv: Path, split: dict) -> dict:
         "expected_calibration_error": expected_calibration_error(correct, confidence),
         "reliability": [{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
                         for row in reliability.to_dict("records")],
+        # the landelijke prioriteiten: the chance that an item's set is exactly right
+        "lp_mean_confidence": float(lp_confidence.mean()), "lp_set_accuracy": float(lp_correct.mean()),
+        "lp_expected_calibration_error": expected_calibration_error(lp_correct, lp_confidence),
     }
 
 
@@ -120,7 +127,9 @@ def main(argv: list[str]) -> int:
     print(f"labels ({labels['n_items']} items uit {labels['n_plans']} plannen, getraind op {labels['n_train_items']} "
           f"tune-items): thema {labels['thema_accuracy']:.2f}, veld {labels['veld_accuracy']:.2f}, "
           f"lp-F1 {labels['lp_micro_f1']:.2f}; gemiddelde zekerheid {labels['mean_confidence']:.2f} tegen "
-          f"nauwkeurigheid {labels['accuracy']:.2f}, ECE {labels['expected_calibration_error']:.3f}")
+          f"nauwkeurigheid {labels['accuracy']:.2f}, ECE {labels['expected_calibration_error']:.3f}; "
+          f"landelijke prioriteiten: zekerheid {labels['lp_mean_confidence']:.2f} tegen set juist "
+          f"{labels['lp_set_accuracy']:.2f}, ECE {labels['lp_expected_calibration_error']:.3f}")
     print(f"geschreven: {evaluation_path()}")
     return 0
 

@@ -203,7 +203,7 @@ def stage_classify(ctx: RunContext) -> None:
     labelled, failures = per_document(items, lambda doc_items: label_speerpunten(doc_items, classifier, codebook,
                                                                                 corrections))
     failed = items[items["doc_id"].isin(failures["doc_id"])]
-    no_labels = {**{c: "" for c in catalog.LABEL_COLUMNS}, "label_confidence": float("nan")}
+    no_labels = {**{c: "" for c in catalog.LABEL_COLUMNS}, "label_confidence": float("nan"), "lp_confidence": float("nan")}
     parts = [*labelled.values(), failed.drop(columns=[c for c in catalog.LABEL_COLUMNS if c in failed]).assign(**no_labels)]
     table = pd.concat([p for p in parts if len(p)], ignore_index=True) if len(items) else \
         empty("speerpunten", {**catalog.TABLES["speerpunten"].columns, **catalog.LABEL_COLUMNS})

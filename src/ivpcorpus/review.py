@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ivpcorpus.catalog import CORRECTIONS_CSV, LEVELS, REVIEW_DIR, SPEERPUNT_CORRECTIONS_CSV, SPEERPUNTEN_CSV
@@ -25,7 +26,7 @@ from ivpcorpus.store import Store, atomic_write_csv
 # Columns of the review sheet the researcher fills in.
 FILL_COLUMNS = ["correctie_thema", "correctie_also", "correctie_landelijke_prioriteiten", "opmerking"]
 SHEET_COLUMNS = ["item_id", "source_file", "page", "text", "context", "thema", "also", "landelijke_prioriteiten",
-                 "label_confidence", "top3", "label_evidence", "reden", *FILL_COLUMNS]
+                 "label_confidence", "lp_confidence", "top3", "label_evidence", "reden", *FILL_COLUMNS]
 REVIEW_SHEET = "beoordeling"
 CODEBOOK_SHEET = "codeboek"
 # The finder's output for a person: items of unclear plans, candidates, and rows to add a missed item.
@@ -61,9 +62,17 @@ def load_speerpunt_corrections(out_dir: Path) -> pd.DataFrame:
 
 # -- export ----------------------------------------------------------------------------------
 def select_for_review(labelled: pd.DataFrame, n_uncertain: int = 40, n_check: int = 10, seed: int = 0) -> pd.DataFrame:
-    """The least certain model labels, plus a random sample of certain ones to check the certainty."""
-    model = labelled[labelled["label_source"] == "model"].sort_values(["label_confidence", "item_id"], kind="stable")
-    uncertain = model.head(n_uncertain).assign(reden="onzeker")
+    """The least certain model labels, plus a random sample of certain ones to check the certainty.
+
+    An item is as certain as the less certain of its thema and its landelijke prioriteiten (a
+    table labelled without a priorities' confidence ranks by the thema's alone)."""
+    model = labelled[labelled["label_source"] == "model"]
+    thema = model["label_confidence"].astype(float)
+    lp = model["lp_confidence"].astype(float) if "lp_confidence" in model.columns else thema
+    model = model.assign(certainty=np.fmin(thema, lp), lp_least=lp < thema).sort_values(["certainty", "item_id"],
+                                                                                         kind="stable")
+    uncertain = model.head(n_uncertain)
+    uncertain = uncertain.assign(reden=np.where(uncertain["lp_least"], "onzeker (landelijke prioriteiten)", "onzeker (thema)"))
     rest = model.iloc[len(uncertain):]
     check = rest.sample(n=min(n_check, len(rest)), random_state=seed).assign(reden="steekproef (zeker)")
     selection = pd.concat([uncertain, check])

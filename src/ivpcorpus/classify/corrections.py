@@ -71,7 +71,7 @@ def apply_corrections(labelled: pd.DataFrame, corrections: pd.DataFrame | None, 
         fix = latest.loc[labelled.at[i, "item_id"]]
         labelled.loc[i, ["thema", "also", "landelijke_prioriteiten"]] = [fix["thema"], fix["also"], fix["landelijke_prioriteiten"]]
         labelled.at[i, "veld"] = codebook.veld_of(fix["thema"])
-        labelled.at[i, "label_confidence"] = 1.0
+        labelled.loc[i, ["label_confidence", "lp_confidence"]] = [1.0, 1.0]
         note = f" ({fix['note']})" if fix.get("note") else ""
         labelled.at[i, "label_evidence"] = f"Handmatig beoordeeld door {fix['reviewer']} op {fix['reviewed_at']}{note}"
         labelled.at[i, "label_source"] = "review"

@@ -23,6 +23,7 @@ import pandas as pd
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import GroupKFold
 
+from ivpcorpus.catalog import split_labels
 from ivpcorpus.codebook import load_codebook
 
 GOLD_COLUMNS = ["item_text", "thema", "also", "landelijke_prioriteiten"]
@@ -39,10 +40,6 @@ HEADINGS = {
     "thema_accuracy": "strikt", "thema_accuracy_lenient": "ruim", "thema_macro_f1": "macro-F1",
     "veld_accuracy": "veld", "veld_macro_f1": "veld-mF1", "lp_micro_f1": "lp-F1",
 }
-
-
-def split_labels(value) -> set[str]:
-    return {v for v in str(value).split("|") if v} if pd.notna(value) else set()
 
 
 def check_gold(gold: pd.DataFrame) -> pd.DataFrame:
@@ -85,7 +82,8 @@ def cross_validated_predictions(gold: pd.DataFrame, make_classifier: Callable, n
     groups = gold["plan"] if "plan" in gold.columns else gold["item_id"]
     parts = []
     for train, test in GroupKFold(n_splits=n_splits).split(items, gold["thema"], groups):
-        clf = make_classifier().fit(items.iloc[train], gold["thema"].iloc[train])
+        clf = make_classifier().fit(items.iloc[train], gold["thema"].iloc[train],
+                                    landelijke_prioriteiten=gold["landelijke_prioriteiten"].iloc[train])
         parts.append(clf.predict_labels(items.iloc[test]).set_index(items.index[test]))
     return pd.concat(parts).sort_index()
 
@@ -97,7 +95,8 @@ def held_out_predictions(train: pd.DataFrame, test: pd.DataFrame, make_classifie
         shared = set(train["plan"]) & set(test["plan"])
         if shared:
             raise ValueError(f"train and test share plan(s) {sorted(shared)}")
-    clf = make_classifier().fit(gold_as_items(train), train["thema"])
+    clf = make_classifier().fit(gold_as_items(train), train["thema"],
+                                landelijke_prioriteiten=train["landelijke_prioriteiten"])
     return clf.predict_labels(gold_as_items(test)).set_index(test.index)
 
 
@@ -112,7 +111,7 @@ def classification_metrics(gold: pd.DataFrame, predicted: pd.DataFrame, top_conf
     p_veld = [codebook.veld_of(t) for t in p_thema]
     tp = fp = fn = 0
     for g, p in zip(gold["landelijke_prioriteiten"], predicted["landelijke_prioriteiten"]):
-        g, p = split_labels(g), split_labels(p)
+        g, p = set(split_labels(g)), set(split_labels(p))
         tp, fp, fn = tp + len(g & p), fp + len(p - g), fn + len(g - p)
     lp_f1 = 2 * tp / (2 * tp + fp + fn) if (tp + fp + fn) else 1.0
     confusions = Counter((g, p) for g, p in zip(g_thema, p_thema) if g != p)

@@ -46,7 +46,8 @@ def demo_training_items(ground_truth: Path) -> pd.DataFrame:
 def train_classifier(items: pd.DataFrame, **params) -> SpeerpuntClassifier:
     """Fit a SpeerpuntClassifier on training items (TRAINING_COLUMNS)."""
     columns = ["text", "context", "plan"] if "plan" in items.columns else ["text", "context"]
-    return SpeerpuntClassifier(**params).fit(items[columns], items["thema"])
+    return SpeerpuntClassifier(**params).fit(items[columns], items["thema"],
+                                             landelijke_prioriteiten=items["landelijke_prioriteiten"])
 
 
 def default_classifier(corrections: pd.DataFrame | None = None, extra_items: pd.DataFrame | None = None,
@@ -91,6 +92,7 @@ def label_speerpunten(speerpunten: pd.DataFrame, classifier: SpeerpuntClassifier
     out["veld"] = labels["veld"].values
     out["landelijke_prioriteiten"] = labels["landelijke_prioriteiten"].values
     out["label_confidence"] = labels["confidence"].astype(float).values
+    out["lp_confidence"] = labels["lp_confidence"].astype(float).values
     out["top3"] = labels["top3"].values
     out["label_evidence"] = labels["evidence"].values
     out["label_source"] = "model"

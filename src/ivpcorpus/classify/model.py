@@ -33,9 +33,11 @@ from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
+from ivpcorpus.catalog import split_labels
 from ivpcorpus.classify.knowledge import Decision, Knowledge, find_hits, landelijke_prioriteiten, load_knowledge, decide, normalise
 
-PREDICTION_COLUMNS = ["thema", "also", "veld", "landelijke_prioriteiten", "confidence", "top3", "evidence"]
+PREDICTION_COLUMNS = ["thema", "also", "veld", "landelijke_prioriteiten", "confidence", "lp_confidence", "top3",
+                      "evidence"]
 
 
 def as_items(X) -> tuple[list[str], list[str]]:
@@ -92,7 +94,11 @@ class SpeerpuntClassifier(ClassifierMixin, BaseEstimator):
     use_lemmas : word features on lemmas from `ivpcorpus.nlp` instead of normalised words.
     calibration_folds : folds of CalibratedClassifierCV (sigmoid).
     confidence_folds : folds (grouped by `plan` when X has that column) of the out-of-fold
-        predictions the reported confidence is calibrated on; 0 reports the raw probability.
+        predictions the reported confidences are calibrated on; 0 reports the raw probability.
+
+    `fit(X, y, landelijke_prioriteiten=...)` takes the items' coded landelijke prioriteiten
+    ('|'-joined, as in gold_items.csv) to calibrate `lp_confidence`, the chance that an item's
+    set of priorities is exactly right; without them it is NaN.
     """
 
     def __init__(self, C: float = 10.0, use_knowledge: bool = True, codebook_item_weight: float = 0.5,
@@ -115,7 +121,7 @@ class SpeerpuntClassifier(ClassifierMixin, BaseEstimator):
         chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, preprocessor=normalise)
         return FeatureUnion([("chars", chars), ("words", words), ("seeds", SeedIndicators())])
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, landelijke_prioriteiten=None):
         knowledge = load_knowledge()
         texts, _ = as_items(X)
         y = np.asarray(y, dtype=object)
@@ -149,15 +155,21 @@ class SpeerpuntClassifier(ClassifierMixin, BaseEstimator):
         decisions = [decide(t, knowledge) for t in texts]
         decided = [(d.thema == label) for d, label in zip(decisions, y) if d is not None]
         self.knowledge_precision_ = (sum(decided) + 1) / (len(decided) + 2)
-        self.confidence_calibration_ = self._calibrate_confidence(X, y, sample_weight) if self.confidence_folds else None
+        self.confidence_calibration_, self.lp_confidence_calibration_ = (
+            self._calibrate_confidence(X, y, sample_weight, landelijke_prioriteiten) if self.confidence_folds
+            else (None, None))
         return self
 
-    def _calibrate_confidence(self, X, y, sample_weight) -> dict:
-        """A logistic map from `_confidence_features` (top probability, margin to the second,
-        knowledge decided or not, the statistical model's own probability of the chosen thema) to
-        the chance that the top thema is right, fitted on out-of-fold predictions: every item
-        is predicted by a classifier that never saw it (nor its plan, when X has `plan`), so the
-        confidence never rests on the items it is reported for."""
+    def _calibrate_confidence(self, X, y, sample_weight, landelijke_prioriteiten) -> tuple[dict, dict | None]:
+        """Two logistic maps fitted on out-of-fold predictions: every item is predicted by a
+        classifier that never saw it (nor its plan, when X has `plan`), so a confidence never
+        rests on the items it is reported for.
+
+        - thema: from `_confidence_features` (top probability, margin to the second, knowledge
+          decided or not, the statistical model's own probability of the chosen thema) to the
+          chance that the top thema is right;
+        - landelijke prioriteiten (when their gold is given): from `_lp_confidence_features` to
+          the chance that the predicted set is exactly the coded one (None without gold)."""
         from sklearn.model_selection import GroupKFold, KFold
 
         items = X.reset_index(drop=True) if isinstance(X, pd.DataFrame) else pd.DataFrame({"text": list(X)})
@@ -165,31 +177,35 @@ class SpeerpuntClassifier(ClassifierMixin, BaseEstimator):
         splitter = GroupKFold(self.confidence_folds) if groups is not None else \
             KFold(self.confidence_folds, shuffle=True, random_state=0)
         weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
-        rows, correct = [], []
+        gold_lps = None if landelijke_prioriteiten is None else [_set_of(v) for v in landelijke_prioriteiten]
+        rows, correct, lp_rows, lp_correct = [], [], [], []
         for train, test in splitter.split(items, y, groups):
             inner = self.get_params() | {"confidence_folds": 0}
             fold = SpeerpuntClassifier(**inner).fit(items.iloc[train], y[train],
                                                     None if weights is None else weights[train])
-            proba, decisions, _, model_proba = fold._explain(items.iloc[test])
+            labels, proba, decisions, model_proba = fold._label_rows(items.iloc[test])
             for row, decision, model_row, label in zip(proba, decisions, model_proba, y[test]):
                 rows.append(_confidence_features(row, decision, model_row))
                 correct.append(fold.classes_[row.argmax()] == label)
-        if len(set(correct)) < 2:  # all right (or all wrong) out of fold: nothing to fit, Laplace estimate
-            return {"constant": (sum(correct) + 1) / (len(correct) + 2)}
-        model = LogisticRegression(C=1.0).fit(np.array(rows), np.array(correct))
-        return {"coef": model.coef_[0].tolist(), "intercept": float(model.intercept_[0]),
-                "n": len(correct), "oof_accuracy": float(np.mean(correct))}
+            if gold_lps is not None:
+                for i, item in enumerate(test):
+                    lp_rows.append(_lp_confidence_features(labels[i], proba[i], decisions[i]))
+                    lp_correct.append(_set_of(labels[i]["landelijke_prioriteiten"]) == gold_lps[item])
+        return _fit_calibration(rows, correct), (_fit_calibration(lp_rows, lp_correct) if gold_lps is not None else None)
 
     def confidence(self, proba_row: np.ndarray, decision: Decision | None, model_row: np.ndarray) -> float:
         """The calibrated chance that the top thema of one prediction is right (`model_row`: the
         statistical model's own probabilities, before the knowledge decided)."""
-        calibration = self.confidence_calibration_
-        if calibration is None:
+        if self.confidence_calibration_ is None:
             return float(proba_row.max())
-        if "constant" in calibration:
-            return float(calibration["constant"])
-        z = float(np.dot(calibration["coef"], _confidence_features(proba_row, decision, model_row)) + calibration["intercept"])
-        return 1 / (1 + np.exp(-z))
+        return _calibrated(self.confidence_calibration_, _confidence_features(proba_row, decision, model_row))
+
+    def lp_confidence(self, labels: dict, proba_row: np.ndarray, decision: Decision | None) -> float:
+        """The calibrated chance that one prediction's set of landelijke prioriteiten is exactly
+        right (NaN when the classifier was fitted without their gold)."""
+        if self.lp_confidence_calibration_ is None:
+            return float("nan")
+        return _calibrated(self.lp_confidence_calibration_, _lp_confidence_features(labels, proba_row, decision))
 
     # -- prediction --------------------------------------------------------------------------
     def _explain(self, X) -> tuple[np.ndarray, list[Decision | None], list[str], np.ndarray]:
@@ -233,10 +249,19 @@ class SpeerpuntClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[proba.argmax(axis=1)] if len(proba) else np.array([], dtype=object)
 
     def predict_labels(self, X) -> pd.DataFrame:
-        """All label fields per item: thema, also, veld, landelijke_prioriteiten, confidence, top3, evidence.
+        """All label fields per item: thema, also, veld, landelijke_prioriteiten, confidence (of
+        the thema), lp_confidence (of the set of priorities), top3, evidence.
 
         Multi-valued fields are joined with '|'; top3 reads 'thema=0.91|thema=0.04|thema=0.02'.
         """
+        labels, proba, decisions, model_proba = self._label_rows(X)
+        for row, label in enumerate(labels):
+            label["confidence"] = self.confidence(proba[row], decisions[row], model_proba[row])
+            label["lp_confidence"] = self.lp_confidence(label, proba[row], decisions[row])
+        return pd.DataFrame(labels, columns=PREDICTION_COLUMNS)
+
+    def _label_rows(self, X) -> tuple[list[dict], np.ndarray, list[Decision | None], np.ndarray]:
+        """The label fields per item but the confidences, with what `_explain` gives."""
         knowledge = load_knowledge()
         codebook = knowledge.codebook
         texts, contexts = as_items(X)
@@ -260,11 +285,10 @@ class SpeerpuntClassifier(ClassifierMixin, BaseEstimator):
                 "also": "|".join(also),
                 "veld": codebook.veld_of(thema),
                 "landelijke_prioriteiten": "|".join(lps),
-                "confidence": self.confidence(proba[row], decision, model_proba[row]),
                 "top3": "|".join(f"{self.classes_[i]}={proba[row, i]:.2f}" for i in order[:3]),
                 "evidence": evidence,
             })
-        return pd.DataFrame(rows, columns=PREDICTION_COLUMNS)
+        return rows, proba, decisions, model_proba
 
 
 def _logit(p: float) -> float:
@@ -281,6 +305,38 @@ def _confidence_features(proba_row: np.ndarray, decision: Decision | None, model
     top = proba_row[order[0]]
     second = proba_row[order[1]] if len(proba_row) > 1 else 0.0
     return [_logit(top), float(top - second), float(decision is not None), _logit(model_row[order[0]])]
+
+
+def _set_of(cell) -> set[str]:
+    return set(split_labels(cell))
+
+
+def _lp_confidence_features(labels: dict, proba_row: np.ndarray, decision: Decision | None) -> list[float]:
+    """What the priorities' calibration map sees: how many priorities were found (none is a
+    claim too), whether one comes from the chosen thema alone (then it is as sure as the thema:
+    logit of its probability) or from a term named in the text, and whether the knowledge decided."""
+    implied_by = load_knowledge().lp_implied
+    lps = _set_of(labels["landelijke_prioriteiten"])
+    themes = [labels["thema"], *_set_of(labels["also"])]
+    implied = {implied_by[t] for t in themes if t in implied_by}
+    return [float(not lps), float(len(lps)), float(bool(lps & implied)), float(bool(lps - implied)),
+            _logit(proba_row.max()), float(decision is not None)]
+
+
+def _fit_calibration(rows: list[list[float]], correct: list[bool]) -> dict:
+    """A logistic map from features to the chance of being right (see `_calibrate_confidence`)."""
+    if len(set(correct)) < 2:  # all right (or all wrong) out of fold: nothing to fit, Laplace estimate
+        return {"constant": (sum(correct) + 1) / (len(correct) + 2)}
+    model = LogisticRegression(C=1.0).fit(np.array(rows), np.array(correct))
+    return {"coef": model.coef_[0].tolist(), "intercept": float(model.intercept_[0]),
+            "n": len(correct), "oof_accuracy": float(np.mean(correct))}
+
+
+def _calibrated(calibration: dict, features: list[float]) -> float:
+    if "constant" in calibration:
+        return float(calibration["constant"])
+    z = float(np.dot(calibration["coef"], features) + calibration["intercept"])
+    return float(1 / (1 + np.exp(-z)))
 
 
 def codebook_items(knowledge: Knowledge) -> tuple[list[str], list[str]]:

@@ -133,7 +133,7 @@ def speerpunten_sheet(tables: dict[str, pd.DataFrame], codebook: Codebook) -> pd
     sheet["veld_name"] = sheet["veld"].map(veld_names)
     first = ["item_id", "doc_id", "source_file", "municipality_names", "groups", "period", "period_bucket", "joint",
              "level", "text", "thema", "thema_name", "veld", "veld_name", "also", "landelijke_prioriteiten",
-             "label_confidence", "label_source", "page", "evidence"]
+             "label_confidence", "lp_confidence", "label_source", "page", "evidence"]
     return sheet[[c for c in first if c in sheet.columns] + [c for c in sheet.columns if c not in first]]
 
 

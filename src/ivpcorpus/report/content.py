@@ -464,7 +464,13 @@ def methods_section(tables: dict[str, pd.DataFrame], synthetic: bool, findings: 
 
 MEASURE_NAMES = {"precision": "precisie", "recall": "recall", "f1": "F1", "thema_accuracy": "thema juist",
                  "veld_accuracy": "veld juist", "lp_micro_f1": "landelijke prioriteiten (micro-F1)",
-                 "mean_confidence": "gemiddelde zekerheid", "expected_calibration_error": "kalibratiefout (ECE)"}
+                 "mean_confidence": "gemiddelde zekerheid", "expected_calibration_error": "kalibratiefout (ECE)",
+                 "lp_set_accuracy": "landelijke prioriteiten precies juist",
+                 "lp_mean_confidence": "gemiddelde zekerheid landelijke prioriteiten",
+                 "lp_expected_calibration_error": "kalibratiefout landelijke prioriteiten (ECE)"}
+# measures shown as plain numbers (to 2 or 3 decimals) rather than as percentages
+CONFIDENCE_MEASURES = {"mean_confidence": 2, "lp_mean_confidence": 2, "expected_calibration_error": 3,
+                       "lp_expected_calibration_error": 3}
 PART_NAMES = {"speerpunten": "speerpunten vinden (niveau prioriteit)", "labels": "labelen met het codeboek"}
 FEW_ITEMS = 10  # a calibration bin with fewer labels says little
 
@@ -488,9 +494,9 @@ def reliability_section(tables: dict[str, pd.DataFrame], findings: list[Finding]
         finder = measured[measured["metric"] == "recall"].iloc[0]
         display = pd.DataFrame({
             "Onderdeel": measured["part"].map(PART_NAMES), "Maat": measured["metric"].map(MEASURE_NAMES),
-            "Waarde (95%-interval)": [dec(v, 3) if m == "expected_calibration_error" else dec(v, 2) if m == "mean_confidence"
-                                      else pct_ci(v, lo, hi) for m, v, lo, hi in zip(measured["metric"], measured["value"],
-                                                                                     measured["low"], measured["high"])],
+            "Waarde (95%-interval)": [dec(v, CONFIDENCE_MEASURES[m]) if m in CONFIDENCE_MEASURES else pct_ci(v, lo, hi)
+                                      for m, v, lo, hi in zip(measured["metric"], measured["value"],
+                                                              measured["low"], measured["high"])],
             "Plannen": measured["n_plans"].astype(int), "Speerpunten": measured["n_items"].astype(int)})
         parts.append(Section("gemeten-nauwkeurigheid", "Gemeten nauwkeurigheid", paragraphs=[
             f"Hoe vaak het vinden en labelen van speerpunten klopt, is gemeten op {labels['measured_on']}: "
@@ -519,6 +525,12 @@ def reliability_section(tables: dict[str, pd.DataFrame], findings: list[Finding]
         if (filled["n_items"] < FEW_ITEMS).any() or len(filled) < len(calibration):
             sentence += (f" Waar een klasse geen of minder dan {FEW_ITEMS} labels heeft, is op de ontwikkeldata niet "
                          "te zien of die zekerheid klopt; lees zo'n zekerheid dan als een ruwe aanwijzing.")
+        lp_metrics = measured.set_index("metric")["value"]
+        if "lp_mean_confidence" in lp_metrics:
+            sentence += (" De landelijke prioriteiten van een speerpunt hebben een eigen zekerheid: de kans dat de hele "
+                         f"set klopt. Op de ontwikkeldata was die gemiddeld {dec(lp_metrics['lp_mean_confidence'], 2)} "
+                         f"tegen {pct(lp_metrics['lp_set_accuracy'])} sets precies juist (ECE "
+                         f"{dec(lp_metrics['lp_expected_calibration_error'], 3)}).")
         bounds = [wilson_interval(round(a * n), int(n)) if n else (float("nan"),) * 2
                   for a, n in zip(calibration["value"].fillna(0), calibration["n_items"])]
         parts.append(Section("kalibratie", "Kalibratie van de labelzekerheid", paragraphs=[sentence], tables=[

@@ -356,3 +356,30 @@ def test_umap_small_data_distances_are_scikit_learns_bit_for_bit():
     assert cosine_distances(X, None, cosine, {"w": 1}) is None
     assert cosine_distances(X.astype(np.float64), None, cosine, {}) is None
     assert cosine_distances(np.where(X > 2, np.nan, X), None, cosine, {}) is None
+
+
+@pytest.mark.slow
+def test_umap_imports_pynndescent_only_when_it_uses_it():
+    """Fitting a small corpus never needs pynndescent (10 s of compiling on a new machine); the
+    names UMAP takes from it still work, importing it at first use."""
+    import subprocess
+    import sys
+
+    script = """
+import sys
+import numpy as np
+from ivpcorpus.topics.model import UMAP
+assert "pynndescent" not in sys.modules
+layout = UMAP(n_neighbors=5, n_components=2, metric="cosine", random_state=0, init="random",
+              n_epochs=20).fit_transform(np.random.default_rng(0).standard_normal((60, 8)).astype(np.float32))
+assert layout.shape == (60, 2) and "pynndescent" not in sys.modules
+import umap.umap_ as umap_module
+assert not isinstance(object(), umap_module.NNDescent) and "pynndescent" in sys.modules
+import pynndescent
+from pynndescent.distances import named_distances
+assert umap_module.pynn_named_distances["euclidean"] is named_distances["euclidean"]
+assert "euclidean" in umap_module.pynn_sparse_named_distances
+assert umap_module.NNDescent(np.random.default_rng(1).standard_normal((50, 4)), n_neighbors=5).neighbor_graph[0].shape == (50, 5)
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]

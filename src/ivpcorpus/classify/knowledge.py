@@ -10,7 +10,7 @@ the statistical model decides.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -87,6 +87,9 @@ class Knowledge:
     veld_names: tuple[tuple[str, str], ...]  # (normalised name or alias, veld id), longest first
     veld_general: dict[str, str]  # veld -> its *_algemeen thema
     heading_general_min_themes: int
+    # find_hits per text: training and labelling look at the same texts many times over (the
+    # seed features of every fold, the decision rules, the landelijke prioriteiten)
+    hits_by_text: dict[str, tuple[Hit, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def general_themes(self) -> frozenset[str]:
@@ -191,6 +194,12 @@ def find_hits(text: str, knowledge: Knowledge) -> list[Hit]:
     Where matches overlap, a decision rule beats a seed keyword and a longer match beats a
     shorter one ("drugsoverlast" is not "drugs").
     """
+    if text not in knowledge.hits_by_text:
+        knowledge.hits_by_text[text] = tuple(_find_hits(text, knowledge))
+    return list(knowledge.hits_by_text[text])
+
+
+def _find_hits(text: str, knowledge: Knowledge) -> list[Hit]:
     norm = normalise(text)
     candidates = [
         (Hit(m.start(), m.end(), term), rank)

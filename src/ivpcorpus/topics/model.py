@@ -32,20 +32,24 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from bertopic import BERTopic
-from bertopic._bertopic import TopicMapper
-from bertopic.dimensionality import BaseDimensionalityReduction
-from bertopic.vectorizers import ClassTfidfTransformer
-from hdbscan import HDBSCAN
-from sklearn.feature_extraction.text import CountVectorizer
-from spacy.lang.nl.stop_words import STOP_WORDS
-from umap import UMAP
 
-from ivpcorpus.classify.knowledge import load_knowledge, normalise
-from ivpcorpus.codebook import Codebook
-from ivpcorpus.catalog import NEW_THEME, columns, empty, validate
-from ivpcorpus.topics.embedding import Embedder, get_embedder
-from ivpcorpus.topics.jit import enable_numba_caching, exact_small_data_distances
+from ivpcorpus.topics.jit import import_umap
+
+UMAP = import_umap()  # before BERTopic, which imports UMAP too (see jit.import_umap)
+
+from bertopic import BERTopic  # noqa: E402
+from bertopic._bertopic import TopicMapper  # noqa: E402
+from bertopic.dimensionality import BaseDimensionalityReduction  # noqa: E402
+from bertopic.vectorizers import ClassTfidfTransformer  # noqa: E402
+from hdbscan import HDBSCAN  # noqa: E402
+from sklearn.feature_extraction.text import CountVectorizer  # noqa: E402
+from spacy.lang.nl.stop_words import STOP_WORDS  # noqa: E402
+
+from ivpcorpus.classify.knowledge import load_knowledge, normalise  # noqa: E402
+from ivpcorpus.codebook import Codebook  # noqa: E402
+from ivpcorpus.catalog import NEW_THEME, columns, empty, validate  # noqa: E402
+from ivpcorpus.topics.embedding import Embedder, get_embedder  # noqa: E402
+from ivpcorpus.topics.jit import enable_numba_caching, exact_small_data_distances  # noqa: E402
 
 OUTLIER_TOPIC = -1
 OUTLIER_LABEL = "geen onderwerp (verspreide passages)"

@@ -10,12 +10,17 @@ ones on the tables an earlier run stored (`ivpcorpus run --only`, `ivpcorpus top
 
 A document that makes a per-document stage fail becomes a row of the `errors` table (doc_id,
 stage, reason) and the run goes on; the report lists these rows.
+
+On a machine where ivpcorpus never ran, background processes train the classifier and compile
+UMAP while the corpus is read (`ivpcorpus.warmup`); the classify and topics stages wait for
+them and find their caches filled.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -26,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from ivpcorpus import analyse, catalog, extract
+from ivpcorpus import analyse, catalog, extract, warmup
 from ivpcorpus.catalog import empty, validate
 from ivpcorpus.codebook import Codebook, load_ccv_2020_shares, load_codebook
 from ivpcorpus.errors import InputError, per_document
@@ -35,6 +40,7 @@ from ivpcorpus.registry import Registry, load_registry
 from ivpcorpus.speerpunten import find_speerpunten
 from ivpcorpus.store import Store, atomic_write_csv, atomic_write_text, locked
 from ivpcorpus.synthetic import GROUND_TRUTH
+from ivpcorpus.warmup import Warmup
 
 DOCUMENTS_CSV_COLUMNS = ["source_file", "doc_id", "status", "pages", "ocr_pages", "reason",
                          "municipalities", "municipality_names", "period", "title", "path"]
@@ -87,6 +93,7 @@ class RunContext:
     cluster: object | None = None  # a dask.distributed Client when RunOptions.scheduler is set
     reused_stages: list[str] = field(default_factory=list)
     corpus_has_ground_truth: bool = False  # a generated (synthetic) corpus: its generator left a ground truth
+    warmup: Warmup = field(default_factory=Warmup)  # background jobs of this run (see ivpcorpus.warmup)
 
     @property
     def registry(self) -> Registry:
@@ -197,6 +204,7 @@ def stage_classify(ctx: RunContext) -> None:
     from ivpcorpus.review import load_corrections
 
     corrections = load_corrections(ctx.options.out_dir)
+    ctx.warmup.wait("classifier")
     classifier = trained_classifier(corrections)
     codebook = ctx.reference.codebook
     items = ctx.tables["speerpunten"]
@@ -223,20 +231,25 @@ def trained_classifier(corrections: pd.DataFrame):
     run. The key covers all the classifier is made from: the package's code and data (the
     classify package, its rules, seeds and gold items, the codebook), the corrections and the
     versions of the libraries whose objects the model holds, so any change trains again."""
+    from ivpcorpus.classify import default_classifier
+    from ivpcorpus.usercache import cached
+
+    return cached("classifier", classifier_cache_key(corrections), lambda: default_classifier(corrections))
+
+
+def classifier_cache_key(corrections: pd.DataFrame) -> str:
+    """The user-cache key of `trained_classifier(corrections)`."""
     import joblib
     import numpy
     import scipy
     import sklearn
-
-    from ivpcorpus.classify import default_classifier
-    from ivpcorpus.usercache import cached
 
     digest = hashlib.sha256(_code_version().encode())
     digest.update(json.dumps([sys.version, sklearn.__version__, numpy.__version__, scipy.__version__,
                               joblib.__version__]).encode())
     digest.update(",".join(map(str, corrections.columns)).encode())
     digest.update(pd.util.hash_pandas_object(corrections.astype(str), index=False).values.tobytes())
-    return cached("classifier", digest.hexdigest()[:32], lambda: default_classifier(corrections))
+    return digest.hexdigest()[:32]
 
 
 def _documents_table(manifest: pd.DataFrame, results: dict[str, dict[str, pd.DataFrame]]) -> pd.DataFrame:
@@ -282,7 +295,7 @@ def stage_topics(ctx: RunContext) -> None:
         tables, model, failures = topic_tables(
             ctx.tables["blocks"], ctx.tables["documents"], ctx.registry, ctx.reference.codebook, ctx.store,
             progress=lambda batches: ctx.progress(batches, desc="embedden", unit="batch"),
-            embedder=ctx.options.embedder, cluster=ctx.cluster)
+            embedder=ctx.options.embedder, cluster=ctx.cluster, before_fit=lambda: ctx.warmup.wait("umap"))
     except InputError:  # a wrong option (an unknown embedder) is the user's to fix, not a model failure
         raise
     except Exception as error:  # exploration must not cost a national run its figures
@@ -459,6 +472,7 @@ def run(options: RunOptions, only: Iterable[str] | None = None) -> RunContext:
                                           "klaar is", file=sys.stderr, flush=True)):
             if only is not None:
                 _stored_inputs(ctx, chosen)
+            ctx.warmup = warmup.start(warmup_jobs(ctx, chosen), options.out_dir)
             for stage in STAGES:
                 if stage.name not in chosen:
                     continue
@@ -472,6 +486,25 @@ def run(options: RunOptions, only: Iterable[str] | None = None) -> RunContext:
                 ctx.store.write(name, table)
             ctx.store.publish()
     finally:
+        ctx.warmup.stop()
         if ctx.cluster is not None:
             ctx.cluster.close()
     return ctx
+
+
+def warmup_jobs(ctx: RunContext, chosen: list[str]) -> list[str]:
+    """The warm-ups (`ivpcorpus.warmup`) worth starting for these stages: training the classifier
+    when the user cache does not have it yet, compiling UMAP when topics may be fitted (it ends
+    within seconds when numba's cache is warm). None on a single core, where they would only
+    take turns with the run itself."""
+    from ivpcorpus.review import load_corrections
+    from ivpcorpus.usercache import entry_path
+
+    if len(os.sched_getaffinity(0)) < 2:
+        return []
+    jobs = []
+    if "classify" in chosen and not entry_path("classifier", classifier_cache_key(load_corrections(ctx.options.out_dir))).exists():
+        jobs.append("classifier")
+    if "topics" in chosen:
+        jobs.append("umap")
+    return jobs

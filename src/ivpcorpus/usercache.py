@@ -36,12 +36,17 @@ def cache_dir() -> Path:
     return Path(base) / "ivpcorpus"
 
 
+def entry_path(kind: str, key: str) -> Path:
+    """Where the entry kind/key is (or would be) stored."""
+    return cache_dir() / kind / f"{key}.joblib"
+
+
 def cached(kind: str, key: str, make: Callable[[], T]) -> T:
     """The object stored under kind/key, or `make()` stored there (and returned)."""
     import joblib
 
-    folder = cache_dir() / kind
-    path = folder / f"{key}.joblib"
+    path = entry_path(kind, key)
+    folder = path.parent
     try:
         value = joblib.load(path)
         os.utime(path)  # recently used entries are the ones kept

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -93,12 +94,15 @@ def share_by_group(topic_passages: pd.DataFrame, topics: pd.DataFrame, documents
 
 def topic_tables(blocks: pd.DataFrame, documents: pd.DataFrame, registry: Registry, codebook: Codebook, store: Store,
                  settings: TopicSettings | None = None, progress=lambda batches: batches,
-                 embedder: str | None = None, cluster=None) -> tuple[dict[str, pd.DataFrame], BERTopic | None, pd.DataFrame]:
+                 embedder: str | None = None, cluster=None,
+                 before_fit: Callable[[], None] = lambda: None) -> tuple[dict[str, pd.DataFrame], BERTopic | None, pd.DataFrame]:
     """Passages, embeddings (cached in `store`), the seeded topic model and its tables, and the
     documents whose text could not be cut into passages (doc_id, reason; the others go on).
 
     `embedder` is a name from `embedding.EMBEDDERS` (default: `embedding.DEFAULT_EMBEDDER`);
-    with a Dask `cluster` client the passages are embedded on its workers.
+    with a Dask `cluster` client the passages are embedded on its workers. `before_fit` is
+    called once the passages are embedded and lemmatised, just before the model is fitted (the
+    pipeline waits there for its warm-up, see `ivpcorpus.warmup`).
     """
     from ivpcorpus.topics.embedding import DEFAULT_EMBEDDER, cached_passage_embeddings, get_embedder
     from ivpcorpus.topics.model import TopicSettings, fit_topics
@@ -115,8 +119,9 @@ def topic_tables(blocks: pd.DataFrame, documents: pd.DataFrame, registry: Regist
         remote = batch_embedder(cluster, backend.name)
     embeddings = cached_passage_embeddings(passages["text"].tolist(), passages["passage_hash"].tolist(),
                                            backend, store, progress=progress, embed_batches=remote)
-    fit = fit_topics(passages, embeddings, lemma_texts(passages["text"].tolist()), codebook,
-                     settings or TopicSettings(), backend=backend)
+    lemmas = lemma_texts(passages["text"].tolist())
+    before_fit()
+    fit = fit_topics(passages, embeddings, lemmas, codebook, settings or TopicSettings(), backend=backend)
     tables = {
         "topics": fit.topics,
         "topic_passages": fit.topic_passages,

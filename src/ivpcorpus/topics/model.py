@@ -181,15 +181,30 @@ class _SeededBERTopic(BERTopic):
         return documents, embeddings, assigned_documents, assigned_embeddings
 
 
+def _reducer(n_clustered: int, settings: TopicSettings) -> UMAP:
+    # n_neighbors may not exceed the number of points; a PCA start (see the module doc) needs a
+    # few more points than dimensions, so small corpora start from a random (seeded) layout.
+    return UMAP(n_neighbors=min(15, n_clustered - 1), n_components=5, min_dist=0.0, metric="cosine",
+                init="pca" if n_clustered > 50 else "random", random_state=settings.seed)
+
+
+def compile_umap(n_points: int = 80, dimensions: int = 16) -> None:
+    """Have numba compile, into its disk cache, the UMAP code a topic fit runs: fit and
+    transform of the reducer `fit_topics` uses, on random vectors of the embeddings' dtype (what
+    numba compiles for depends on the types, not the sizes). See `ivpcorpus.warmup`."""
+    enable_numba_caching()
+    vectors = np.random.default_rng(0).standard_normal((n_points, dimensions)).astype(np.float32)
+    reducer = _reducer(n_points, TopicSettings())
+    with exact_small_data_distances():
+        reducer.fit_transform(vectors)
+        reducer.transform(vectors[: n_points // 4])
+
+
 def _topic_model(n_clustered: int, settings: TopicSettings, descriptions: list[str], backend: Embedder,
                  scorer: ThemeScorer) -> BERTopic:
     size = settings.min_topic_size or min_topic_size(n_clustered)
     if n_clustered >= 3 * size:
-        # n_neighbors may not exceed the number of points; a PCA start (see the module doc)
-        # needs a few more points than dimensions, so small corpora start from a random
-        # (seeded) layout.
-        reducer = UMAP(n_neighbors=min(15, n_clustered - 1), n_components=5, min_dist=0.0, metric="cosine",
-                       init="pca" if n_clustered > 50 else "random", random_state=settings.seed)
+        reducer = _reducer(n_clustered, settings)
     else:
         # Too few passages for a manifold: cluster the embeddings themselves.
         reducer = BaseDimensionalityReduction()

@@ -1,0 +1,72 @@
+"""Warm-ups: background processes that fill the classifier's and numba's caches for a run."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+
+from ivpcorpus import warmup
+from ivpcorpus.pipeline import RunContext, RunOptions, classifier_cache_key, load_reference, warmup_jobs
+from ivpcorpus.review import load_corrections
+from ivpcorpus.store import Store
+from ivpcorpus.usercache import entry_path
+
+
+@pytest.mark.slow
+def test_the_classifier_job_fills_the_user_cache_the_stage_reads(tmp_path, monkeypatch):
+    monkeypatch.setenv("IVPCORPUS_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "out"
+    out.mkdir()
+    entry = entry_path("classifier", classifier_cache_key(load_corrections(out)))
+    assert not entry.exists()
+    jobs = warmup.start(["classifier"], out)
+    jobs.wait("classifier")
+    assert entry.exists() and not jobs.processes
+
+    import joblib
+
+    classifier = joblib.load(entry)
+    labels = classifier.predict_labels(pd.DataFrame({"text": ["Aanpak van woninginbraken"], "context": [""]}))
+    assert labels["thema"].iloc[0] == "veelvoorkomende_criminaliteit"
+
+
+@pytest.mark.slow
+def test_the_umap_job_compiles_into_numbas_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "numba"))
+    jobs = warmup.start(["umap"], tmp_path)
+    jobs.wait("umap")
+    cached = {path.name.split(".")[1].split("-")[0] for path in (tmp_path / "numba").rglob("*.nbi")}
+    # the kernels of a small fit and its transform, as `fit_topics` runs them
+    assert {"smooth_knn_dist", "compute_membership_strengths", "fast_knn_indices"} <= cached
+
+
+def test_a_stopped_or_failed_job_never_stops_the_run(tmp_path):
+    jobs = warmup.Warmup({"umap": subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])})
+    started = time.perf_counter()
+    jobs.stop()
+    assert time.perf_counter() - started < 30 and not jobs.processes
+    failing = warmup.Warmup({"classifier": subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"])})
+    failing.wait("classifier")  # the stage then trains the classifier itself
+    failing.wait("umap")  # never started: returns at once
+    assert warmup.main(["no-such-job"]) == 2
+    with pytest.raises(ValueError, match="no-such-job"):
+        warmup.start(["no-such-job"], tmp_path)
+
+
+def test_jobs_are_the_ones_the_chosen_stages_need(tmp_path, monkeypatch):
+    monkeypatch.setenv("IVPCORPUS_CACHE_DIR", str(tmp_path / "cache"))
+    ctx = RunContext(options=RunOptions(corpus_dir=None, out_dir=tmp_path), store=Store(tmp_path),
+                     reference=load_reference())
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1})
+    assert warmup_jobs(ctx, ["classify", "topics"]) == ["classifier", "umap"]
+    assert warmup_jobs(ctx, ["report"]) == []
+    entry = entry_path("classifier", classifier_cache_key(load_corrections(tmp_path)))
+    entry.parent.mkdir(parents=True)
+    entry.write_bytes(b"")  # the user cache has this classifier: nothing to train ahead
+    assert warmup_jobs(ctx, ["classify", "topics"]) == ["umap"]
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0})
+    assert warmup_jobs(ctx, ["classify", "topics"]) == []  # one core: the run would only wait for them

@@ -32,10 +32,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
-from ivpcorpus.catalog import split_labels
 from ivpcorpus.classify.evaluate import (classification_metrics, comparison_table, cross_validated_predictions,
                                          format_calibration, format_metrics, format_table, held_out_predictions,
-                                         landelijke_prioriteiten_scores, read_gold, split_gold)
+                                         landelijke_prioriteiten_scores, priority_sets_right, read_gold,
+                                         split_gold)
 from ivpcorpus.classify.knowledge import decide, load_knowledge
 from ivpcorpus.classify.model import SpeerpuntClassifier
 
@@ -108,8 +108,7 @@ def main() -> None:
         print(format_metrics(f"{SHIPPED}, {evaluation}", metrics[SHIPPED][evaluation]), end="\n\n")
         print(format_calibration(f"zekerheid (kans op het gekozen thema) tegen strikt juist, {evaluation}",
                                  correct, predicted["confidence"]), end="\n\n")
-        lp_correct = [set(split_labels(p)) == set(split_labels(g))
-                      for p, g in zip(predicted["landelijke_prioriteiten"], subset["landelijke_prioriteiten"])]
+        lp_correct = priority_sets_right(predicted["landelijke_prioriteiten"], subset["landelijke_prioriteiten"])
         print(format_calibration(f"zekerheid landelijke prioriteiten (kans dat de set klopt) tegen set exact juist, "
                                  f"{evaluation}", lp_correct, predicted["lp_confidence"]), end="\n\n")
         print(f"landelijke prioriteiten, {evaluation}:")

@@ -235,6 +235,19 @@ def test_priorities_confidence_is_calibrated_out_of_fold():
     assert 0.3 < drugs.mean() < 0.7 and roads.mean() > 0.85
     assert np.isnan(SpeerpuntClassifier().fit(items, themes).predict_labels(items[["text"]])["lp_confidence"]).all()
 
+    # Wordings that name no theme, with a thema the wording cannot predict: the model fits its
+    # training items (whose priorities would then be right), but out of fold it guesses the thema,
+    # and so whether ondermijning (which that thema implies) is among the priorities.
+    texts = [f"Aandacht voor {rng.choice(places)} {rng.choice(places)} {n}" for n in range(120)]
+    themes = [rng.choice(["ondermijning", "verkeersveiligheid"]) for _ in texts]
+    lps = ["ondermijning" if t == "ondermijning" else "" for t in themes]
+    items = pd.DataFrame({"text": texts, "plan": [f"plan{n % 12}" for n in range(len(texts))]})
+    clf = SpeerpuntClassifier().fit(items, themes, landelijke_prioriteiten=lps)
+    in_sample = clf.predict_labels(items[["text"]])
+    assert (in_sample["landelijke_prioriteiten"] == lps).mean() > 0.9  # right on the items it saw
+    assert clf.lp_confidence_calibration_["oof_accuracy"] < 0.7
+    assert in_sample["lp_confidence"].mean() < 0.75
+
 
 def test_reliability_table_and_ece_measure_overconfidence():
     from ivpcorpus.classify.evaluate import expected_calibration_error, reliability_table

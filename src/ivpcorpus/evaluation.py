@@ -69,8 +69,8 @@ def evaluate_speerpunten_finder(dev_dir: Path, work_dir: Path) -> dict:
 def evaluate_labels(gold_csv: Path, split: dict) -> dict:
     """Scores of the classifier trained on the tune items only, on the check items."""
     from ivpcorpus.classify.evaluate import (classification_metrics, expected_calibration_error,
-                                             held_out_predictions, read_gold, reliability_table, split_gold)
-    from ivpcorpus.catalog import split_labels
+                                             held_out_predictions, priority_sets_right, read_gold,
+                                             reliability_table, split_gold)
     from ivpcorpus.classify.model import SpeerpuntClassifier
 
     parts = split_gold(read_gold(gold_csv), split)
@@ -80,8 +80,7 @@ def evaluate_labels(gold_csv: Path, split: dict) -> dict:
     correct = predicted["thema"].to_numpy() == check["thema"].to_numpy()
     confidence = predicted["confidence"].to_numpy(dtype=float)
     reliability = reliability_table(correct, confidence)
-    lp_correct = np.array([set(split_labels(p)) == set(split_labels(g))
-                           for p, g in zip(predicted["landelijke_prioriteiten"], check["landelijke_prioriteiten"])])
+    lp_correct = priority_sets_right(predicted["landelijke_prioriteiten"], check["landelijke_prioriteiten"])
     lp_confidence = predicted["lp_confidence"].to_numpy(dtype=float)
     return {
         "n_items": len(check), "n_plans": int(check["plan"].nunique()),

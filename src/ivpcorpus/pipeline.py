@@ -244,7 +244,7 @@ def classifier_cache_key(corrections: pd.DataFrame) -> str:
     import scipy
     import sklearn
 
-    digest = hashlib.sha256(_code_version().encode())
+    digest = hashlib.sha256(code_version().encode())
     digest.update(json.dumps([sys.version, sklearn.__version__, numpy.__version__, scipy.__version__,
                               joblib.__version__]).encode())
     digest.update(",".join(map(str, corrections.columns)).encode())
@@ -355,7 +355,7 @@ def run_or_reuse(stage: Stage, ctx: RunContext) -> None:
 
 
 def _fingerprint(ctx: RunContext) -> str:
-    digest = hashlib.sha256(_code_version().encode())
+    digest = hashlib.sha256(code_version().encode())
     digest.update(json.dumps([ctx.options.embedder, ctx.options.pdf]).encode())
     digest.update(pd.util.hash_pandas_object(ctx.registry.municipalities["group"]).values.tobytes())
     for name in sorted(ctx.tables):
@@ -367,7 +367,7 @@ def _fingerprint(ctx: RunContext) -> str:
 
 
 @lru_cache(maxsize=1)
-def _code_version() -> str:
+def code_version() -> str:
     """A hash of the package's code and data, so a changed stage never reuses stale results."""
     root = Path(__file__).parent
     digest = hashlib.sha256()
@@ -494,17 +494,18 @@ def run(options: RunOptions, only: Iterable[str] | None = None) -> RunContext:
 
 def warmup_jobs(ctx: RunContext, chosen: list[str]) -> list[str]:
     """The warm-ups (`ivpcorpus.warmup`) worth starting for these stages: training the classifier
-    when the user cache does not have it yet, compiling UMAP when topics may be fitted (it ends
-    within seconds when numba's cache is warm). None on a single core, where they would only
+    when the user cache does not have it yet, compiling UMAP when topics may be fitted and no
+    earlier job compiled it for this software. None on a single core, where they would only
     take turns with the run itself."""
     from ivpcorpus.review import load_corrections
     from ivpcorpus.usercache import entry_path
 
-    if len(os.sched_getaffinity(0)) < 2:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if cores < 2:
         return []
     jobs = []
     if "classify" in chosen and not entry_path("classifier", classifier_cache_key(load_corrections(ctx.options.out_dir))).exists():
         jobs.append("classifier")
-    if "topics" in chosen:
+    if "topics" in chosen and not entry_path(warmup.UMAP_MARKER, warmup.umap_marker_key()).exists():
         jobs.append("umap")
     return jobs

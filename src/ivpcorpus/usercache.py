@@ -73,6 +73,7 @@ def cached(kind: str, key: str, make: Callable[[], T]) -> T:
 
 
 def _prune(folder: Path) -> None:
-    entries = sorted(folder.glob("*.joblib"), key=lambda p: p.stat().st_mtime, reverse=True)
+    # not the ".tmp-" files another process is writing
+    entries = sorted(folder.glob("[!.]*.joblib"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in entries[KEEP:]:
         old.unlink(missing_ok=True)

@@ -8,21 +8,30 @@ own from the start of the run, while the corpus is read; the stage that needs on
 (`Warmup.wait`) and then finds its cache filled. A warm-up only fills a cache with what the stage
 would make itself: when it fails or is stopped, the stage makes it, so results never depend on
 it. On a machine that ran before, the classifier job is not started (its cache entry exists)
-and the UMAP job finds numba's cache warm and ends within seconds.
+nor is the UMAP job (a marker in the user cache says numba compiled it for this software; when
+numba's own cache was deleted since, the topic fit compiles again, as without warm-up).
 
     python -m ivpcorpus.warmup classifier OUT_DIR | umap     (what a background process runs)
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
 JOBS = ("classifier", "umap")
 BACKGROUND_NICENESS = 10
+# Longest a stage waits for its warm-up (a cache on a stalled network drive); then it stops the
+# job and makes what it needs itself.
+WAIT_LIMIT_S = 900
+UMAP_MARKER = "numba-umap"  # user-cache kind of the marker of a finished UMAP job
 
 
 @dataclass
@@ -34,9 +43,15 @@ class Warmup:
     def wait(self, job: str) -> None:
         """Until the job has ended (at once when it never started); its outcome is not checked:
         whatever it did not put in its cache, the stage makes itself."""
-        process = self.processes.pop(job, None)
-        if process is not None:
+        process = self.processes.get(job)
+        if process is None:
+            return
+        try:
+            process.wait(timeout=WAIT_LIMIT_S)
+        except subprocess.TimeoutExpired:
+            process.terminate()
             process.wait()
+        del self.processes[job]
 
     def stop(self) -> None:
         """End the jobs still running (a run that did not need them, or that failed)."""
@@ -58,22 +73,37 @@ def start(jobs: list[str], out_dir: Path) -> Warmup:
                    for job in jobs})
 
 
+def umap_marker_key() -> str:
+    """What numba's compiled UMAP code depends on: the libraries, the Python, where numba keeps
+    its cache and ivpcorpus's own code (which functions it compiles, and how)."""
+    from ivpcorpus.pipeline import code_version
+
+    parts = [version(name) for name in ("numba", "umap-learn", "llvmlite", "numpy")]
+    parts += [sys.version, os.environ.get("NUMBA_CACHE_DIR", ""), code_version()]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
+
+
 def main(argv: list[str]) -> int:
-    job, out_dir = argv[0], Path(argv[1]) if len(argv) > 1 else None
+    if not argv or argv[0] not in JOBS or (argv[0] == "classifier" and len(argv) < 2):
+        return 2
+    job = argv[0]
     # Behind the run's own processes: a warm-up uses what they leave of the cores (reading
     # the corpus keeps every core busy; most later stages keep one).
     os.nice(BACKGROUND_NICENESS)
-    if job == "classifier" and out_dir is not None:
+    # Stopped by the run (it no longer needs the job): end through `finally` blocks, so that a
+    # cache file being written is removed rather than left half-written.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    from ivpcorpus.usercache import cached
+
+    if job == "classifier":
         from ivpcorpus.pipeline import trained_classifier
         from ivpcorpus.review import load_corrections
 
-        trained_classifier(load_corrections(out_dir))
-    elif job == "umap":
+        trained_classifier(load_corrections(Path(argv[1])))
+    else:
         from ivpcorpus.topics.model import compile_umap
 
-        compile_umap()
-    else:
-        return 2
+        cached(UMAP_MARKER, umap_marker_key(), lambda: compile_umap() or True)
     return 0
 
 

@@ -63,6 +63,8 @@ def parse_corrections(sheet: pd.DataFrame, codebook: Codebook, reviewer: str, no
 def apply_corrections(labelled: pd.DataFrame, corrections: pd.DataFrame | None, codebook: Codebook) -> pd.DataFrame:
     """Reviewed labels (latest per item) replace the model's on the items they name."""
     labelled = labelled.copy()
+    if "lp_confidence" not in labelled.columns:  # a store written before the priorities had their own
+        labelled["lp_confidence"] = float("nan")
     if corrections is None or corrections.empty:
         return validate("speerpunten", labelled, LABEL_COLUMNS)
     latest = latest_corrections(corrections).set_index("item_id")

@@ -88,8 +88,9 @@ class Knowledge:
     veld_general: dict[str, str]  # veld -> its *_algemeen thema
     heading_general_min_themes: int
     # find_hits per text: training and labelling look at the same texts many times over (the
-    # seed features of every fold, the decision rules, the landelijke prioriteiten)
-    hits_by_text: dict[str, tuple[Hit, ...]] = field(default_factory=dict, compare=False, repr=False)
+    # seed features of every fold, the decision rules, the landelijke prioriteiten, the finder's
+    # scorer); not an init field, so `dataclasses.replace` starts a new one
+    hits_by_text: dict[str, tuple[Hit, ...]] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def general_themes(self) -> frozenset[str]:
@@ -188,15 +189,21 @@ def load_knowledge() -> Knowledge:
     )
 
 
+HITS_CACHE_SIZE = 100_000  # texts; a national corpus's speerpunten and candidates fit many times over
+
+
 def find_hits(text: str, knowledge: Knowledge) -> list[Hit]:
     """Non-overlapping term matches in normalised text, in reading order.
 
     Where matches overlap, a decision rule beats a seed keyword and a longer match beats a
     shorter one ("drugsoverlast" is not "drugs").
     """
-    if text not in knowledge.hits_by_text:
-        knowledge.hits_by_text[text] = tuple(_find_hits(text, knowledge))
-    return list(knowledge.hits_by_text[text])
+    cache = knowledge.hits_by_text
+    if text not in cache:
+        if len(cache) >= HITS_CACHE_SIZE:  # a long-lived process (notebook, Dask worker): start again
+            cache.clear()
+        cache[text] = tuple(_find_hits(text, knowledge))
+    return list(cache[text])
 
 
 def _find_hits(text: str, knowledge: Knowledge) -> list[Hit]:

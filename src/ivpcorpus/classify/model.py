@@ -94,7 +94,8 @@ class SpeerpuntClassifier(ClassifierMixin, BaseEstimator):
     use_lemmas : word features on lemmas from `ivpcorpus.nlp` instead of normalised words.
     calibration_folds : folds of CalibratedClassifierCV (sigmoid).
     confidence_folds : folds (grouped by `plan` when X has that column) of the out-of-fold
-        predictions the reported confidences are calibrated on; 0 reports the raw probability.
+        predictions the reported confidences are calibrated on; 0 reports the raw probability
+        as the thema's confidence and no `lp_confidence` (NaN).
 
     `fit(X, y, landelijke_prioriteiten=...)` takes the items' coded landelijke prioriteiten
     ('|'-joined, as in gold_items.csv) to calibrate `lp_confidence`, the chance that an item's
@@ -177,7 +178,7 @@ class SpeerpuntClassifier(ClassifierMixin, BaseEstimator):
         splitter = GroupKFold(self.confidence_folds) if groups is not None else \
             KFold(self.confidence_folds, shuffle=True, random_state=0)
         weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
-        gold_lps = None if landelijke_prioriteiten is None else [_set_of(v) for v in landelijke_prioriteiten]
+        gold_lps = None if landelijke_prioriteiten is None else [set(split_labels(v)) for v in landelijke_prioriteiten]
         rows, correct, lp_rows, lp_correct = [], [], [], []
         for train, test in splitter.split(items, y, groups):
             inner = self.get_params() | {"confidence_folds": 0}
@@ -190,7 +191,7 @@ class SpeerpuntClassifier(ClassifierMixin, BaseEstimator):
             if gold_lps is not None:
                 for i, item in enumerate(test):
                     lp_rows.append(_lp_confidence_features(labels[i], proba[i], decisions[i]))
-                    lp_correct.append(_set_of(labels[i]["landelijke_prioriteiten"]) == gold_lps[item])
+                    lp_correct.append(set(split_labels(labels[i]["landelijke_prioriteiten"])) == gold_lps[item])
         return _fit_calibration(rows, correct), (_fit_calibration(lp_rows, lp_correct) if gold_lps is not None else None)
 
     def confidence(self, proba_row: np.ndarray, decision: Decision | None, model_row: np.ndarray) -> float:
@@ -307,17 +308,15 @@ def _confidence_features(proba_row: np.ndarray, decision: Decision | None, model
     return [_logit(top), float(top - second), float(decision is not None), _logit(model_row[order[0]])]
 
 
-def _set_of(cell) -> set[str]:
-    return set(split_labels(cell))
-
-
 def _lp_confidence_features(labels: dict, proba_row: np.ndarray, decision: Decision | None) -> list[float]:
     """What the priorities' calibration map sees: how many priorities were found (none is a
-    claim too), whether one comes from the chosen thema alone (then it is as sure as the thema:
-    logit of its probability) or from a term named in the text, and whether the knowledge decided."""
+    claim too), whether one follows from the item's themes (the chosen thema or an `also`) and
+    whether one comes from a term named in the text only, how sure the thema is (logit of its
+    probability: a priority that follows from the thema is as sure as the thema), and whether
+    the knowledge decided."""
     implied_by = load_knowledge().lp_implied
-    lps = _set_of(labels["landelijke_prioriteiten"])
-    themes = [labels["thema"], *_set_of(labels["also"])]
+    lps = set(split_labels(labels["landelijke_prioriteiten"]))
+    themes = [labels["thema"], *split_labels(labels["also"])]
     implied = {implied_by[t] for t in themes if t in implied_by}
     return [float(not lps), float(len(lps)), float(bool(lps & implied)), float(bool(lps - implied)),
             _logit(proba_row.max()), float(decision is not None)]

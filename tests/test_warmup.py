@@ -60,7 +60,7 @@ def test_a_stopped_or_failed_job_never_stops_the_run(tmp_path):
     failing.wait("classifier")  # returns (the stage then trains the classifier itself)
     assert not failing.processes
     failing.wait("umap")  # never started: returns at once
-    assert warmup.main(["no-such-job"]) == 2 and warmup.main(["classifier"]) == 2  # (before lowering priority)
+    assert warmup.main(["no-such-job"]) == 2 and warmup.main(["classifier"]) == 2
     with pytest.raises(ValueError, match="no-such-job"):
         warmup.start(["no-such-job"], tmp_path)
 

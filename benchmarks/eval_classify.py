@@ -34,10 +34,9 @@ from sklearn.pipeline import make_pipeline
 
 from ivpcorpus.classify.evaluate import (classification_metrics, comparison_table, cross_validated_predictions,
                                          format_calibration, format_metrics, format_table, held_out_predictions,
-                                         landelijke_prioriteiten_scores, priority_sets_right, read_gold,
-                                         split_gold)
+                                         landelijke_prioriteiten_scores, read_gold, split_gold)
 from ivpcorpus.classify.knowledge import decide, load_knowledge
-from ivpcorpus.classify.model import SpeerpuntClassifier
+from ivpcorpus.classify.model import SpeerpuntClassifier, priority_sets_right
 
 DEV = Path(__file__).resolve().parents[1].parent / "shared" / "dev"
 FOLDS = 5

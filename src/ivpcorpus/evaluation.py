@@ -69,9 +69,8 @@ def evaluate_speerpunten_finder(dev_dir: Path, work_dir: Path) -> dict:
 def evaluate_labels(gold_csv: Path, split: dict) -> dict:
     """Scores of the classifier trained on the tune items only, on the check items."""
     from ivpcorpus.classify.evaluate import (classification_metrics, expected_calibration_error,
-                                             held_out_predictions, priority_sets_right, read_gold,
-                                             reliability_table, split_gold)
-    from ivpcorpus.classify.model import SpeerpuntClassifier
+                                             held_out_predictions, read_gold, reliability_table, split_gold)
+    from ivpcorpus.classify.model import SpeerpuntClassifier, priority_sets_right
 
     parts = split_gold(read_gold(gold_csv), split)
     tune, check = parts["tune"], parts[SPLIT]

@@ -40,7 +40,6 @@ from ivpcorpus.registry import Registry, load_registry
 from ivpcorpus.speerpunten import find_speerpunten
 from ivpcorpus.store import Store, atomic_write_csv, atomic_write_text, locked
 from ivpcorpus.synthetic import GROUND_TRUTH
-from ivpcorpus.warmup import Warmup
 
 DOCUMENTS_CSV_COLUMNS = ["source_file", "doc_id", "status", "pages", "ocr_pages", "reason",
                          "municipalities", "municipality_names", "period", "title", "path"]
@@ -93,7 +92,7 @@ class RunContext:
     cluster: object | None = None  # a dask.distributed Client when RunOptions.scheduler is set
     reused_stages: list[str] = field(default_factory=list)
     corpus_has_ground_truth: bool = False  # a generated (synthetic) corpus: its generator left a ground truth
-    warmup: Warmup = field(default_factory=Warmup)  # background jobs of this run (see ivpcorpus.warmup)
+    warmup: warmup.Warmup = field(default_factory=warmup.Warmup)  # background jobs of this run (see ivpcorpus.warmup)
 
     @property
     def registry(self) -> Registry:
@@ -211,7 +210,7 @@ def stage_classify(ctx: RunContext) -> None:
     labelled, failures = per_document(items, lambda doc_items: label_speerpunten(doc_items, classifier, codebook,
                                                                                 corrections))
     failed = items[items["doc_id"].isin(failures["doc_id"])]
-    no_labels = {**{c: "" for c in catalog.LABEL_COLUMNS}, "label_confidence": float("nan"), "lp_confidence": float("nan")}
+    no_labels = {c: float("nan") if kind == "float" else "" for c, kind in catalog.LABEL_COLUMNS.items()}
     parts = [*labelled.values(), failed.drop(columns=[c for c in catalog.LABEL_COLUMNS if c in failed]).assign(**no_labels)]
     table = pd.concat([p for p in parts if len(p)], ignore_index=True) if len(items) else \
         empty("speerpunten", {**catalog.TABLES["speerpunten"].columns, **catalog.LABEL_COLUMNS})

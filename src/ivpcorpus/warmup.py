@@ -93,8 +93,6 @@ def main(argv: list[str]) -> int:
     # Stopped by the run (it no longer needs the job): end through `finally` blocks, so that a
     # cache file being written is removed rather than left half-written.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    from ivpcorpus.usercache import cached
-
     if job == "classifier":
         from ivpcorpus.pipeline import trained_classifier
         from ivpcorpus.review import load_corrections
@@ -102,6 +100,7 @@ def main(argv: list[str]) -> int:
         trained_classifier(load_corrections(Path(argv[1])))
     else:
         from ivpcorpus.topics.model import compile_umap
+        from ivpcorpus.usercache import cached
 
         cached(UMAP_MARKER, umap_marker_key(), lambda: compile_umap() or True)
     return 0

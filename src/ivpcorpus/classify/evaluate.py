@@ -127,12 +127,6 @@ def classification_metrics(gold: pd.DataFrame, predicted: pd.DataFrame, top_conf
     }
 
 
-def priority_sets_right(predicted, gold) -> np.ndarray:
-    """Per item: its predicted set of landelijke prioriteiten is exactly the gold set (the
-    event `lp_confidence` gives the chance of). Both are columns of '|'-joined cells."""
-    return np.array([set(split_labels(p)) == set(split_labels(g)) for p, g in zip(predicted, gold)], dtype=bool)
-
-
 def landelijke_prioriteiten_scores(gold: pd.DataFrame, predicted: pd.DataFrame) -> pd.DataFrame:
     """Per landelijke prioriteit (codebook order): precision, recall, F1, support (gold items
     with it) and predicted (items it was predicted for). A ratio without a denominator (never

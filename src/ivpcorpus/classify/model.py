@@ -178,7 +178,7 @@ class SpeerpuntClassifier(ClassifierMixin, BaseEstimator):
         splitter = GroupKFold(self.confidence_folds) if groups is not None else \
             KFold(self.confidence_folds, shuffle=True, random_state=0)
         weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
-        gold_lps = None if landelijke_prioriteiten is None else [set(split_labels(v)) for v in landelijke_prioriteiten]
+        gold_lps = None if landelijke_prioriteiten is None else list(landelijke_prioriteiten)
         rows, correct, lp_rows, lp_correct = [], [], [], []
         for train, test in splitter.split(items, y, groups):
             inner = self.get_params() | {"confidence_folds": 0}
@@ -189,9 +189,9 @@ class SpeerpuntClassifier(ClassifierMixin, BaseEstimator):
                 rows.append(_confidence_features(row, decision, model_row))
                 correct.append(fold.classes_[row.argmax()] == label)
             if gold_lps is not None:
-                for i, item in enumerate(test):
-                    lp_rows.append(_lp_confidence_features(labels[i], proba[i], decisions[i]))
-                    lp_correct.append(set(split_labels(labels[i]["landelijke_prioriteiten"])) == gold_lps[item])
+                lp_rows += [_lp_confidence_features(*row) for row in zip(labels, proba, decisions)]
+                lp_correct += list(priority_sets_right([label["landelijke_prioriteiten"] for label in labels],
+                                                       [gold_lps[item] for item in test]))
         return _fit_calibration(rows, correct), (_fit_calibration(lp_rows, lp_correct) if gold_lps is not None else None)
 
     def confidence(self, proba_row: np.ndarray, decision: Decision | None, model_row: np.ndarray) -> float:
@@ -320,6 +320,12 @@ def _lp_confidence_features(labels: dict, proba_row: np.ndarray, decision: Decis
     implied = {implied_by[t] for t in themes if t in implied_by}
     return [float(not lps), float(len(lps)), float(bool(lps & implied)), float(bool(lps - implied)),
             _logit(proba_row.max()), float(decision is not None)]
+
+
+def priority_sets_right(predicted, gold) -> np.ndarray:
+    """Per item: its predicted set of landelijke prioriteiten is exactly the gold set (the
+    event `lp_confidence` gives the chance of). Both are columns of '|'-joined cells."""
+    return np.array([set(split_labels(p)) == set(split_labels(g)) for p, g in zip(predicted, gold)], dtype=bool)
 
 
 def _fit_calibration(rows: list[list[float]], correct: list[bool]) -> dict:

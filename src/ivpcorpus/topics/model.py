@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ivpcorpus.topics.jit import import_umap
+from ivpcorpus.topics.jit import enable_numba_caching, exact_small_data_distances, import_umap
 
 UMAP = import_umap()  # before BERTopic, which imports UMAP too (see jit.import_umap)
 
@@ -49,7 +49,6 @@ from ivpcorpus.classify.knowledge import load_knowledge, normalise  # noqa: E402
 from ivpcorpus.codebook import Codebook  # noqa: E402
 from ivpcorpus.catalog import NEW_THEME, columns, empty, validate  # noqa: E402
 from ivpcorpus.topics.embedding import Embedder, get_embedder  # noqa: E402
-from ivpcorpus.topics.jit import enable_numba_caching, exact_small_data_distances  # noqa: E402
 
 OUTLIER_TOPIC = -1
 OUTLIER_LABEL = "geen onderwerp (verspreide passages)"
